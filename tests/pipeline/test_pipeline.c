@@ -1,0 +1,358 @@
+/* test_pipeline.c -- the real processes end to end: planted hits found, one verdict per
+ * parcel, accounting, identical verdicts from every manifest format, hostile records, stages
+ * run alone and stopped with SIGTERM, a failing stage named. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pipeline_util.h"
+
+#define BIN PS_PARCELSCREEN
+/* Binary garbage with an embedded NUL: not JSON, not UTF-8. */
+#define GARBAGE "\x01\x02\xff\xfe garbage \x00 bytes"
+
+static char *s_path(const char *dir, const char *name)
+{
+    char *p = NULL;
+    if (asprintf(&p, "%s/%s", dir, name) < 0)
+        abort();
+    return p;
+}
+
+/* Generates 'parcels' parcels with the demo watchlist into dir. */
+static void s_generate(const char *dir, const char *parcels, const char *seed)
+{
+    char *err = s_path(dir, "gen.err");
+    char *argv[] = { BIN, "generate", "--parcels", (char *)parcels, "--seed", (char *)seed,
+                     "--out-dir", (char *)dir, "--demo-watchlist", NULL };
+    int st = pu_run(argv, NULL, err);
+    char *log = pu_read(err, NULL);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "generate failed: %s", log ? log : "");
+    free(log);
+    free(err);
+}
+
+/* Runs the pipeline; returns run's stdout (malloc'd); asserts exit status 'want'. */
+static char *s_run(const char *dir, const char *watchlist, const char *input, const char *db,
+                   int want)
+{
+    char *out = s_path(dir, "run.out");
+    char *err = s_path(dir, "run.err");
+    char *rejects = s_path(dir, "rejects.log");
+    char *argv[] = { BIN, "run", "--watchlist", (char *)watchlist, "--input", (char *)input,
+                     "--db", (char *)db, "--reject-log", rejects, "--workers", "2",
+                     "--timeout", "600", NULL };
+    int st = pu_run(argv, out, err);
+    char *text = pu_read(out, NULL);
+    char *log = pu_read(err, NULL);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == want, "run exit %d (want %d): %s%s",
+              WIFEXITED(st) ? WEXITSTATUS(st) : -1, want, text ? text : "", log ? log : "");
+    free(log);
+    free(out);
+    free(err);
+    free(rejects);
+    return text;
+}
+
+static void s_export(const char *db, const char *path)
+{
+    char *argv[] = { BIN, "export", "--db", (char *)db, NULL };
+    int st = pu_run(argv, path, NULL);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "export failed");
+}
+
+/* Checks every truth row (parcel_id,rule_id,...) against the exported verdicts. */
+static void s_check_truth(const char *truth_path, const pu_verdicts_t *v)
+{
+    pu_lines_t truth;
+    cr_assert(pu_lines_read(truth_path, &truth), "no %s", truth_path);
+    size_t checked = 0;
+    for (size_t i = 1; i < truth.count; i++) { /* line 0 is the header */
+        char *row = truth.lines[i];
+        if (*row == '\0')
+            continue;
+        char parcel[128], rule[128];
+        if (sscanf(row, "%127[^,],%127[^,]", parcel, rule) != 2)
+            continue;
+        const char *line = pu_verdicts_find(v, parcel);
+        cr_assert_not_null(line, "no verdict for planted parcel %s", parcel);
+        cr_assert(pu_line_has_rule(line, rule), "planted %s not found: %s | verdict %s", rule,
+                  row, line);
+        checked++;
+    }
+    cr_assert_gt(checked, 0, "truth file has no rows");
+    pu_lines_free(&truth);
+}
+
+Test(pipeline, planted_hits_are_all_found_and_counts_add_up, .timeout = 300)
+{
+    char *dir = pu_tmpdir();
+    s_generate(dir, "3000", "7");
+    char *wl = s_path(dir, "demo_watchlist.csv");
+    char *in = s_path(dir, "manifest.ndjson");
+    char *db = s_path(dir, "v.db");
+    char *exp = s_path(dir, "export.ndjson");
+    char *truth = s_path(dir, "truth.csv");
+
+    char *out = s_run(dir, wl, in, db, 0);
+    cr_assert_eq(pu_count(out, "records read"), 3000, "%s", out);
+    cr_assert_eq(pu_count(out, "parcels screened"), 3000, "%s", out);
+    cr_assert_eq(pu_count(out, "records rejected"), 0, "%s", out);
+    cr_assert_eq(pu_count(out, "verdicts stored"), 3000, "%s", out);
+    cr_assert_gt(pu_count(out, "queue entries"), 0, "%s", out);
+
+    s_export(db, exp);
+    pu_verdicts_t v;
+    cr_assert(pu_verdicts_load(exp, &v));
+    cr_assert_eq(v.lines.count, 3000);
+    cr_assert_not(pu_verdicts_has_duplicates(&v), "a parcel has two verdicts");
+    s_check_truth(truth, &v);
+
+    /* Running the same manifest again stores nothing twice. */
+    char *again = s_run(dir, wl, in, db, 0);
+    cr_assert_eq(pu_count(again, "verdicts stored") + pu_count(again, "already stored"), 3000,
+                 "%s", again);
+    s_export(db, exp);
+    pu_verdicts_t v2;
+    cr_assert(pu_verdicts_load(exp, &v2));
+    cr_assert_eq(v2.lines.count, 3000);
+    pu_verdicts_free(&v2);
+    free(again);
+
+    pu_verdicts_free(&v);
+    free(out);
+    free(wl), free(in), free(db), free(exp), free(truth);
+    pu_rmtree(dir);
+    free(dir);
+}
+
+/* Export lines without the time they were screened at, sorted. */
+static char *s_canonical_export(const char *db, const char *path)
+{
+    s_export(db, path);
+    pu_verdicts_t v;
+    cr_assert(pu_verdicts_load(path, &v));
+    size_t total = 0;
+    for (size_t i = 0; i < v.lines.count; i++)
+        total += strlen(v.sorted[i]) + 1;
+    char *all = malloc(total + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < v.lines.count; i++) {
+        const char *line = v.sorted[i];
+        const char *t = strstr(line, "\"screened_at\"");
+        if (t) {
+            const char *q = strchr(t + 13, '"');   /* opening quote of the value */
+            q = q ? strchr(q + 1, '"') : NULL;     /* closing quote */
+            memcpy(all + n, line, (size_t)(t - line));
+            n += (size_t)(t - line);
+            line = q ? q + 1 : t + 13;
+        }
+        size_t rest = strlen(line);
+        memcpy(all + n, line, rest);
+        n += rest;
+        all[n++] = '\n';
+    }
+    all[n] = '\0';
+    pu_verdicts_free(&v);
+    return all;
+}
+
+Test(pipeline, ndjson_csv_and_msgpack_give_identical_verdicts, .timeout = 300)
+{
+    char *dir = pu_tmpdir();
+    s_generate(dir, "2000", "11");
+    char *wl = s_path(dir, "demo_watchlist.csv");
+    const char *names[] = { "manifest.ndjson", "manifest.csv", "manifest.msgpack" };
+    char *canon[3];
+    for (int i = 0; i < 3; i++) {
+        char *in = s_path(dir, names[i]);
+        char dbname[32], expname[32];
+        snprintf(dbname, sizeof(dbname), "f%d.db", i);
+        snprintf(expname, sizeof(expname), "f%d.ndjson", i);
+        char *db = s_path(dir, dbname);
+        char *exp = s_path(dir, expname);
+        char *out = s_run(dir, wl, in, db, 0);
+        cr_assert_eq(pu_count(out, "parcels screened"), 2000, "%s: %s", names[i], out);
+        canon[i] = s_canonical_export(db, exp);
+        free(out), free(in), free(db), free(exp);
+    }
+    cr_assert_str_eq(canon[0], canon[1], "NDJSON and CSV verdicts differ");
+    cr_assert_str_eq(canon[0], canon[2], "NDJSON and MessagePack verdicts differ");
+    cr_assert(strstr(canon[0], "\"rule_id\"") != NULL, "no hits at all");
+    for (int i = 0; i < 3; i++)
+        free(canon[i]);
+    free(wl);
+    pu_rmtree(dir);
+    free(dir);
+}
+
+Test(pipeline, hostile_records_are_rejected_while_good_ones_are_screened, .timeout = 300)
+{
+    char *dir = pu_tmpdir();
+    s_generate(dir, "200", "3");
+    char *wl = s_path(dir, "demo_watchlist.csv");
+    char *good = s_path(dir, "manifest.ndjson");
+    pu_lines_t lines;
+    cr_assert(pu_lines_read(good, &lines));
+    cr_assert_geq(lines.count, 200);
+
+    /* The hostile records, one per line, interleaved with the good ones. */
+    char big[200 * 1024 + 128];
+    int n = snprintf(big, sizeof(big), "{\"parcel_id\":\"BIG\",\"items\":[{\"description\":\"");
+    memset(big + n, 'a', 200 * 1024);
+    n += 200 * 1024;
+    snprintf(big + n, sizeof(big) - (size_t)n, "\"}]}");
+    char many[64 * 1024 + 256];
+    size_t m = (size_t)snprintf(many, sizeof(many), "{\"parcel_id\":\"MANY\",\"items\":[");
+    for (int i = 0; i < 1000 && m + 40 < sizeof(many); i++)
+        m += (size_t)snprintf(many + m, sizeof(many) - m, "%s{\"description\":\"x\"}",
+                              i ? "," : "");
+    snprintf(many + m, sizeof(many) - m, "]}");
+    char deep[4096];
+    size_t d = (size_t)snprintf(deep, sizeof(deep), "{\"parcel_id\":\"DEEP\",\"items\":[{"
+                                                    "\"description\":\"x\",\"x\":");
+    for (int i = 0; i < 500; i++)
+        deep[d++] = '[';
+    for (int i = 0; i < 500; i++)
+        deep[d++] = ']';
+    snprintf(deep + d, sizeof(deep) - d, "}]}");
+    const char *hostile[] = {
+        "{\"parcel_id\":\"TRUNC\",\"items\":[{\"description\":\"cut he",
+        "{\"parcel_id\":42,\"items\":[{\"description\":\"wrong id type\"}]}",
+        "{\"items\":[{\"description\":\"no id\"}]}",
+        "{\"parcel_id\":\"NOITEMS\"}",
+        "{\"parcel_id\":\"BADUTF\",\"items\":[{\"description\":\"caf\xc3\x28\"}]}",
+        "{\"parcel_id\":\"HSNUM\",\"items\":[{\"description\":\"x\",\"hs_code\":610910}]}",
+        GARBAGE,
+        big,
+        many,
+        deep,
+    };
+    size_t nh = sizeof(hostile) / sizeof(hostile[0]);
+    char *mixed = s_path(dir, "mixed.ndjson");
+    FILE *f = fopen(mixed, "wb");
+    size_t good_count = 0;
+    for (size_t i = 0; i < lines.count; i++) {
+        if (*lines.lines[i] == '\0')
+            continue;
+        fprintf(f, "%s\n", lines.lines[i]);
+        good_count++;
+        if (i < nh) {
+            /* Embedded NUL in the garbage line: write it byte-exact. */
+            size_t len = (i == 6) ? sizeof(GARBAGE) - 1 : strlen(hostile[i]);
+            fwrite(hostile[i], 1, len, f);
+            fputc('\n', f);
+        }
+    }
+    fclose(f);
+
+    char *db = s_path(dir, "h.db");
+    char *out = s_run(dir, wl, mixed, db, 0);
+    cr_assert_eq(pu_count(out, "records read"), (long long)(good_count + nh), "%s", out);
+    cr_assert_eq(pu_count(out, "records rejected"), (long long)nh, "%s", out);
+    cr_assert_eq(pu_count(out, "parcels screened"), (long long)good_count, "%s", out);
+
+    char *rj = s_path(dir, "rejects.log");
+    pu_lines_t rejects;
+    cr_assert(pu_lines_read(rj, &rejects));
+    size_t reasons = 0;
+    for (size_t i = 0; i < rejects.count; i++)
+        if (strstr(rejects.lines[i], "mixed.ndjson:") != NULL)
+            reasons++;
+    cr_assert_eq(reasons, nh, "each reject logged with source:line and a reason");
+    pu_lines_free(&rejects);
+
+    pu_lines_free(&lines);
+    free(out), free(db), free(rj), free(mixed), free(good), free(wl);
+    pu_rmtree(dir);
+    free(dir);
+}
+
+Test(pipeline, a_failing_stage_is_named, .timeout = 120)
+{
+    char *dir = pu_tmpdir();
+    s_generate(dir, "10", "5");
+    char *bad = s_path(dir, "bad_watchlist.csv");
+    const char *text = "id,list,kind,scope,pattern,weight,note\n"
+                       "R1,test,keyword,items.description,ok,50,\n"
+                       "R2,test,colour,items.description,red,50,\n";
+    pu_write(bad, text, strlen(text));
+    char *in = s_path(dir, "manifest.ndjson");
+    char *db = s_path(dir, "f.db");
+    char *err = s_path(dir, "run.err");
+    char *argv[] = { BIN, "run", "--watchlist", bad, "--input", in, "--db", db, "--timeout",
+                     "60", NULL };
+    int st = pu_run(argv, NULL, err);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) != 0);
+    char *log = pu_read(err, NULL);
+    cr_assert(strstr(log, "stage screen") != NULL, "%s", log);
+    cr_assert(strstr(log, "bad_watchlist.csv:3") != NULL, "%s", log);
+    free(log), free(err), free(db), free(in), free(bad);
+    pu_rmtree(dir);
+    free(dir);
+}
+
+Test(pipeline, stages_run_alone_and_stop_cleanly_on_sigterm, .timeout = 120)
+{
+    char *dir = pu_tmpdir();
+    s_generate(dir, "500", "9");
+    char *wl = s_path(dir, "demo_watchlist.csv");
+    char *in = s_path(dir, "manifest.csv");
+    char *db = s_path(dir, "alone.db");
+    char ep_parcels[160], ep_verdicts[160], ep_acks[160];
+    char at_parcels[170], to_parcels[170], at_verdicts[170], to_verdicts[170], at_acks[170],
+        to_acks[170];
+    snprintf(ep_parcels, sizeof(ep_parcels), "ipc://%s/p", dir);
+    snprintf(ep_verdicts, sizeof(ep_verdicts), "ipc://%s/v", dir);
+    snprintf(ep_acks, sizeof(ep_acks), "ipc://%s/a", dir);
+    snprintf(at_parcels, sizeof(at_parcels), "@%s", ep_parcels);
+    snprintf(to_parcels, sizeof(to_parcels), ">%s", ep_parcels);
+    snprintf(at_verdicts, sizeof(at_verdicts), "@%s", ep_verdicts);
+    snprintf(to_verdicts, sizeof(to_verdicts), ">%s", ep_verdicts);
+    snprintf(at_acks, sizeof(at_acks), "@%s", ep_acks);
+    snprintf(to_acks, sizeof(to_acks), ">%s", ep_acks);
+
+    char *sink_argv[] = { BIN, "sink", "--db", db, "--verdicts", at_verdicts, "--acks",
+                          to_acks, "--queue-pub=", NULL };
+    char *screen_argv[] = { BIN, "screen", "--watchlist", wl, "--parcels", at_parcels,
+                            "--verdicts", to_verdicts, "--workers", "2", NULL };
+    char *ingest_argv[] = { BIN, "ingest", "--input", in, "--parcels", to_parcels, "--acks",
+                            at_acks, "--once", NULL };
+    char *sink_err = s_path(dir, "sink.err");
+    char *screen_err = s_path(dir, "screen.err");
+    char *ingest_err = s_path(dir, "ingest.err");
+    pid_t sink = pu_spawn(sink_argv, NULL, sink_err);
+    pid_t screen = pu_spawn(screen_argv, NULL, screen_err);
+    int st = pu_run(ingest_argv, NULL, ingest_err);
+    char *ilog = pu_read(ingest_err, NULL);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "ingest: %s", ilog);
+    free(ilog);
+
+    /* ingest --once exits only when sink acknowledged every batch as durable. */
+    char *exp = s_path(dir, "alone.ndjson");
+    s_export(db, exp);
+    pu_lines_t lines;
+    cr_assert(pu_lines_read(exp, &lines));
+    cr_assert_eq(lines.count, 500);
+    pu_lines_free(&lines);
+
+    kill(screen, SIGTERM);
+    kill(sink, SIGTERM);
+    int s1 = -1, s2 = -1;
+    waitpid(screen, &s1, 0);
+    waitpid(sink, &s2, 0);
+    char *slog = pu_read(screen_err, NULL);
+    cr_assert(WIFEXITED(s1) && WEXITSTATUS(s1) == 0, "screen: %s", slog);
+    free(slog);
+    char *klog = pu_read(sink_err, NULL);
+    cr_assert(WIFEXITED(s2) && WEXITSTATUS(s2) == 0, "sink: %s", klog);
+    free(klog);
+    free(sink_err), free(screen_err), free(ingest_err), free(exp), free(wl), free(in),
+        free(db);
+    pu_rmtree(dir);
+    free(dir);
+}
