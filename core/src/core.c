@@ -79,12 +79,15 @@ void core_err_prefix(char *err, const char *fmt, ...)
 {
     if (err == NULL)
         return;
-    char prefix[CORE_ERR_LEN];
     char old[CORE_ERR_LEN];
+    memcpy(old, err, CORE_ERR_LEN);
+    old[CORE_ERR_LEN - 1] = '\0';
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(prefix, sizeof(prefix), fmt, ap);
+    int n = vsnprintf(err, CORE_ERR_LEN, fmt, ap);
     va_end(ap);
-    snprintf(old, sizeof(old), "%s", err);
-    snprintf(err, CORE_ERR_LEN, "%s: %s", prefix, old);
+    if (n < 0 || n >= CORE_ERR_LEN - 2)
+        return;
+    /* The reason keeps what room is left after "prefix: ". */
+    snprintf(err + n, (size_t)(CORE_ERR_LEN - n), ": %s", old);
 }
