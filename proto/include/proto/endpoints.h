@@ -1,6 +1,6 @@
 /* endpoints.h -- default endpoints of every socket, in one place.
  *
- * '@' binds, '>' connects (CZMQ style). A deployment overrides them in deploy/config/*.conf;
+ * '@' binds, '>' connects (CZMQ style). A deployment overrides them in deploy/config/<stage>.conf;
  * 'parcelscreen run' replaces them with ipc endpoints in a private directory. */
 #ifndef PROTO_ENDPOINTS_H
 #define PROTO_ENDPOINTS_H
