@@ -116,11 +116,13 @@ int core_config_set(const core_config_table_t *table, void *cfg, const char *key
     return s_set(o, cfg, value, err);
 }
 
-static int s_apply_defaults(const core_config_table_t *table, void *cfg, char *err)
+/* Scalars take their defaults before the file and the flags overwrite them; a list takes its
+ * default only when neither gave it a value (lists accumulate, so it comes last). */
+static int s_apply_defaults(const core_config_table_t *table, void *cfg, bool lists, char *err)
 {
     for (size_t i = 0; i < table->count; i++) {
         const core_config_opt_t *o = &table->opts[i];
-        if (o->def == NULL)
+        if (o->def == NULL || (o->type == CORE_CONFIG_LIST) != lists)
             continue;
         if (o->type == CORE_CONFIG_LIST) {
             core_strlist_t *l = (core_strlist_t *)((char *)cfg + o->offset);
@@ -214,6 +216,8 @@ int core_config_parse(const core_config_table_t *table, void *cfg, int argc, cha
             config_path = argv[i] + 9;
         }
     }
+    if (s_apply_defaults(table, cfg, false, err) != 0)
+        return -EINVAL;
     if (config_path && core_config_load_file(table, cfg, config_path, err) != 0)
         return -EINVAL;
 
@@ -271,7 +275,7 @@ int core_config_parse(const core_config_table_t *table, void *cfg, int argc, cha
         if (s_set(o, cfg, value, err) != 0)
             return -EINVAL;
     }
-    if (s_apply_defaults(table, cfg, err) != 0)
+    if (s_apply_defaults(table, cfg, true, err) != 0)
         return -EINVAL;
     if (print_config) {
         core_config_print(table, cfg, out);

@@ -89,5 +89,13 @@ void core_err_prefix(char *err, const char *fmt, ...)
     if (n < 0 || n >= CORE_ERR_LEN - 2)
         return;
     /* The reason keeps what room is left after "prefix: ". */
-    snprintf(err + n, (size_t)(CORE_ERR_LEN - n), ": %s", old);
+    size_t at = (size_t)n;
+    err[at++] = ':';
+    err[at++] = ' ';
+    size_t room = CORE_ERR_LEN - 1 - at;
+    size_t len = strlen(old);
+    if (len > room)
+        len = room;
+    memcpy(err + at, old, len);
+    err[at + len] = '\0';
 }

@@ -113,3 +113,22 @@ Test(core_config, help_is_handled)
     cr_assert_eq(s_parse(&cfg, err, 2, argv), 1);
     core_config_free(&s_table, &cfg);
 }
+
+Test(core_config, flags_and_file_override_defaults)
+{
+    char path[] = "/tmp/ps-config-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    const char *text = "rate 0.25\n";
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    t_config_t cfg;
+    char err[CORE_ERR_LEN];
+    char *argv[] = { "test", "--config", path, "--once", "--name", "flag" };
+    cr_assert_eq(s_parse(&cfg, err, 6, argv), 0, "%s", err);
+    cr_assert_eq(cfg.rate, 0.25);
+    cr_assert_eq(cfg.once, true);
+    cr_assert_str_eq(cfg.name, "flag");
+    core_config_free(&s_table, &cfg);
+    unlink(path);
+}
