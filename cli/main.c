@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "benchsuite/bench.h"
 #include "cli/run.h"
 #include "gen/gen.h"
 #include "ingest/ingest.h"
 #include "screen/import.h"
 #include "screen/screen.h"
+#include "sink/export.h"
+#include "sink/queue.h"
 #include "sink/sink.h"
 
 typedef struct {
@@ -29,6 +32,7 @@ static const cli_command_t s_commands[] = {
     { "queue", sink_queue_main, "the officers' queue: list, show, claim, resolve" },
     { "watchlist", s_watchlist_main, "watchlists: import official lists, check" },
     { "generate", gen_main, "generate a synthetic manifest with planted hits" },
+    { "bench", bench_main, "benchmark suite: throughput, latency, baselines (BENCH.md)" },
 };
 
 static void s_usage(FILE *out)

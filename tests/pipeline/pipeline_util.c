@@ -1,5 +1,4 @@
 /* pipeline_util.c -- process and file helpers for the pipeline tests. */
-#define _GNU_SOURCE
 #include "pipeline_util.h"
 
 #include <fcntl.h>

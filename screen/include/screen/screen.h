@@ -1,0 +1,47 @@
+/* screen.h -- the screen stage: entry points for its program and for 'parcelscreen'.
+ *
+ * Sockets (defaults in proto/endpoints.h):
+ *   --parcels  PULL, binds    <- ingest PUSH: PARCEL_BATCH, END
+ *   --verdicts PUSH, connects -> sink PULL:   VERDICT_BATCH, END
+ *   --stats    PUSH, connects -> controller:  STATS (optional)
+ * Threads: the caller's thread does all socket I/O; --workers scan threads each own a scanner. */
+#ifndef SCREEN_SCREEN_H
+#define SCREEN_SCREEN_H
+
+#include "core/config.h"
+#include "core/core.h"
+
+/* Most scan workers a stage starts. */
+#define SCREEN_MAX_WORKERS 64
+
+/* The stage configuration; fields are filled by core_config_parse from the stage's table. */
+typedef struct {
+    core_strlist_t watchlist; /* watchlist CSV files, in load order */
+    char *parcels;            /* PULL endpoint(s) for PARCEL_BATCH */
+    char *verdicts;           /* PUSH endpoint(s) for VERDICT_BATCH */
+    long workers;             /* scan threads; 0 = online CPUs */
+    long red;                 /* risk_score for channel red */
+    long yellow;              /* risk_score for channel yellow */
+    double random_rate;       /* 0..1 share of parcels selected at random */
+    long random_seed;         /* seed of the random selection */
+    char *stats;              /* STATS endpoint, NULL = none */
+    long stats_interval_ms;   /* period of STATS messages */
+    bool once;                /* exit 0 after END has been forwarded */
+    char *log_level;          /* error|warn|info|debug */
+    long hwm;                 /* high-water mark of the stage sockets, in messages */
+} screen_config_t;
+
+/* `screen` program / `parcelscreen screen`: parses argv (argv[0] = "screen") and runs the stage
+ * until SIGTERM/SIGINT (or END with --once). Returns 0, 1 (runtime failure) or 2 (usage or
+ * configuration error, including a refused watchlist). */
+int screen_main(int argc, char **argv);
+
+/* Runs the stage with a parsed configuration (what screen_main does after parsing). */
+int screen_run(const screen_config_t *cfg);
+
+/* `parcelscreen watchlist check --watchlist F...`: loads and compiles the lists, prints rules
+ * per kind and list, pattern counts, database sizes, compile time and the version on stdout.
+ * Returns 0, or 2 with "parcelscreen: watchlist check: file:line: reason" on stderr. */
+int screen_watchlist_check_main(int argc, char **argv);
+
+#endif
