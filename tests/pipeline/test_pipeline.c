@@ -356,3 +356,117 @@ Test(pipeline, stages_run_alone_and_stop_cleanly_on_sigterm, .timeout = 120)
     pu_rmtree(dir);
     free(dir);
 }
+
+/* Writes dst from the goods rules: every rule outside CITES, then CITES rules until the
+ * file holds 'want' rules. The list is the second column of the importer's output. */
+static size_t s_trim_goods(const char *src, const char *dst, size_t want)
+{
+    pu_lines_t in;
+    cr_assert(pu_lines_read(src, &in), "no %s", src);
+    FILE *f = fopen(dst, "w");
+    fprintf(f, "%s\n", in.lines[0]);
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 1; i < in.count && n < want; i++) {
+            const char *line = in.lines[i];
+            const char *comma = strchr(line, ',');
+            if (*line == '\0' || comma == NULL)
+                continue;
+            bool cites = strncmp(comma + 1, "cites,", 6) == 0;
+            if (cites == (pass == 1)) {
+                fprintf(f, "%s\n", line);
+                n++;
+            }
+        }
+    }
+    fclose(f);
+    pu_lines_free(&in);
+    return n;
+}
+
+/* The done-when of the pipeline issue: real SDN names plus goods lists (25,000 rules), a
+ * 100,000-parcel manifest (PS_BIG_PARCELS overrides), every planted exact-form hit found,
+ * one verdict per parcel, identical verdicts from NDJSON and CSV. */
+Test(pipeline, real_lists_25k_rules_find_every_planted_hit_in_ndjson_and_csv, .timeout = 1100)
+{
+    const char *sdn_src = PS_SHARED_DIR "/data/watchlists/ofac/sdn_2024-05-03.csv";
+    const char *goods_dir = PS_SHARED_DIR "/data/watchlists/goods";
+    cr_assert_eq(access(sdn_src, R_OK), 0, "the real lists are expected at %s", sdn_src);
+    const char *parcels = getenv("PS_BIG_PARCELS") ? getenv("PS_BIG_PARCELS") : "100000";
+    char *dir = pu_tmpdir();
+    char *sdn = s_path(dir, "sdn.csv");
+    char *goods = s_path(dir, "goods.csv");
+    char *goods25 = s_path(dir, "goods25.csv");
+    char *countries = s_path(dir, "countries.csv");
+
+    char *imp1[] = { BIN, "watchlist", "import", "--format", "ofac-sdn", "--input",
+                     (char *)sdn_src, "--output", sdn, NULL };
+    int st = pu_run(imp1, NULL, NULL);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "SDN import failed");
+    char *imp2[] = { BIN, "watchlist", "import", "--format", "goods", "--input-dir",
+                     (char *)goods_dir, "--output", goods, NULL };
+    st = pu_run(imp2, NULL, NULL);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "goods import failed");
+    pu_lines_t sdn_lines;
+    cr_assert(pu_lines_read(sdn, &sdn_lines));
+    size_t sdn_rules = sdn_lines.count - 1;
+    pu_lines_free(&sdn_lines);
+    cr_assert_gt(sdn_rules, 18000);
+    const char *ctext = "id,list,kind,scope,pattern,weight,note\n"
+                        "CTRY-KP,embargo,country,origin_country,KP,90,test embargo\n"
+                        "CTRY-IR,embargo,country,origin_country,IR,70,test embargo\n"
+                        "CTRY-SY,embargo,country,party.country,SY,70,test embargo\n";
+    pu_write(countries, ctext, strlen(ctext));
+    size_t goods_rules = s_trim_goods(goods, goods25, 25000 - 3 - sdn_rules);
+    cr_assert_eq(sdn_rules + goods_rules + 3, 25000);
+
+    char *gen_err = s_path(dir, "gen.err");
+    char *gen[] = { BIN, "generate", "--parcels", (char *)parcels, "--seed", "2026",
+                    "--out-dir", dir, "--formats", "ndjson,csv", "--watchlist", sdn, goods25,
+                    countries, NULL };
+    st = pu_run(gen, NULL, gen_err);
+    char *glog = pu_read(gen_err, NULL);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "generate: %s", glog);
+    free(glog);
+
+    const char *formats[] = { "ndjson", "csv" };
+    char *canon[2];
+    char *truth = s_path(dir, "truth.csv");
+    long long want = atoll(parcels);
+    for (int i = 0; i < 2; i++) {
+        char name[64];
+        snprintf(name, sizeof(name), "manifest.%s", formats[i]);
+        char *in = s_path(dir, name);
+        snprintf(name, sizeof(name), "%s.db", formats[i]);
+        char *db = s_path(dir, name);
+        snprintf(name, sizeof(name), "%s.export", formats[i]);
+        char *exp = s_path(dir, name);
+
+        char *out_path = s_path(dir, "big.out");
+        char *err_path = s_path(dir, "big.err");
+        char *argv[] = { BIN, "run", "--watchlist", sdn, goods25, countries, "--input", in,
+                         "--db", db, "--reject-log", "/dev/null", "--timeout", "1000", NULL };
+        st = pu_run(argv, out_path, err_path);
+        char *out = pu_read(out_path, NULL);
+        char *log = pu_read(err_path, NULL);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s run: %s%s", formats[i], out, log);
+        cr_assert_eq(pu_count(out, "records read"), want, "%s", out);
+        cr_assert_eq(pu_count(out, "parcels screened"), want, "%s", out);
+        cr_assert_eq(pu_count(out, "verdicts stored"), want, "%s", out);
+
+        s_export(db, exp);
+        pu_verdicts_t v;
+        cr_assert(pu_verdicts_load(exp, &v));
+        cr_assert_eq((long long)v.lines.count, want);
+        cr_assert_not(pu_verdicts_has_duplicates(&v), "a parcel has two verdicts");
+        s_check_truth(truth, &v);
+        pu_verdicts_free(&v);
+        canon[i] = s_canonical_export(db, exp);
+        free(out), free(log), free(out_path), free(err_path), free(in), free(db), free(exp);
+    }
+    cr_assert(strcmp(canon[0], canon[1]) == 0, "NDJSON and CSV verdicts differ");
+    free(canon[0]), free(canon[1]);
+    free(truth), free(gen_err), free(sdn), free(goods), free(goods25), free(countries);
+    pu_rmtree(dir);
+    free(dir);
+}
