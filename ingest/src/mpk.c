@@ -33,31 +33,6 @@ typedef struct {
     char *err;              /* CORE_ERR_LEN */
 } s_map_t;
 
-static const char *s_type_name(proto_mp_type_t type)
-{
-    switch (type) {
-    case PROTO_MP_NIL:
-        return "nil";
-    case PROTO_MP_BOOL:
-        return "a boolean";
-    case PROTO_MP_INT:
-    case PROTO_MP_UINT:
-        return "an integer";
-    case PROTO_MP_FLOAT:
-        return "a float";
-    case PROTO_MP_STR:
-        return "a string";
-    case PROTO_MP_BIN:
-        return "binary";
-    case PROTO_MP_ARRAY:
-        return "an array";
-    case PROTO_MP_MAP:
-        return "a map";
-    case PROTO_MP_EXT:
-        return "an extension";
-    }
-    return "unknown";
-}
 
 static void s_path(char *out, size_t len, const char *parent, int item, const char *name)
 {
@@ -74,7 +49,7 @@ static int s_wrong(s_map_t *m, const char *parent, int item, const char *name, c
 {
     char path[96];
     s_path(path, sizeof(path), parent, item, name);
-    core_err_set(m->err, "field '%s' is not %s (got %s)", path, want, s_type_name(got));
+    core_err_set(m->err, "field '%s' is not %s (got %s)", path, want, proto_mp_type_name(got));
     return -EINVAL;
 }
 
@@ -104,7 +79,7 @@ static int s_items(s_map_t *m, uint32_t count)
         if (rc != 0)
             return rc;
         if (v.type != PROTO_MP_MAP) {
-            core_err_set(m->err, "field 'items[%u]' is not a map (got %s)", i, s_type_name(v.type));
+            core_err_set(m->err, "field 'items[%u]' is not a map (got %s)", i, proto_mp_type_name(v.type));
             return -EINVAL;
         }
         ingest__item_init(&m->items[i]);
@@ -210,7 +185,7 @@ static int s_map(s_map_t *m, uint32_t pairs, const ingest__table_t *table, void 
         if (rc != 0)
             return rc;
         if (key.type != PROTO_MP_STR) {
-            core_err_set(m->err, "a map key is not a string (got %s)", s_type_name(key.type));
+            core_err_set(m->err, "a map key is not a string (got %s)", proto_mp_type_name(key.type));
             return -EINVAL;
         }
         int idx = ingest__table_find(table, key.v.str.ptr, key.v.str.len);
@@ -254,7 +229,7 @@ int ingest__mpk_parse(const void *data, size_t len, proto_parcel_t *parcel, prot
     if (rc != 0)
         return rc;
     if (v.type != PROTO_MP_MAP) {
-        core_err_set(err, "record is not a map (got %s)", s_type_name(v.type));
+        core_err_set(err, "record is not a map (got %s)", proto_mp_type_name(v.type));
         return -EPROTO;
     }
     return s_map(&m, v.v.count, &ingest__parcel_table, parcel, NULL, -1);

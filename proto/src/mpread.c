@@ -402,7 +402,7 @@ int proto_mpread_bool(proto_mpread_t *self, bool *out)
 
 /* ============ Field readers for the decoders ============ */
 
-static const char *s_type_name(proto_mp_type_t type)
+const char *proto_mp_type_name(proto_mp_type_t type)
 {
     switch (type) {
     case PROTO_MP_NIL:
@@ -410,7 +410,6 @@ static const char *s_type_name(proto_mp_type_t type)
     case PROTO_MP_BOOL:
         return "a boolean";
     case PROTO_MP_INT:
-        return "a negative integer";
     case PROTO_MP_UINT:
         return "an integer";
     case PROTO_MP_FLOAT:
@@ -446,7 +445,7 @@ static int s_field(proto_mpread_t *rd, const char *name, proto_mp_value_t *v, ch
 
 static int s_wrong(const char *name, const proto_mp_value_t *v, const char *want, char *err)
 {
-    core_err_set(err, "field '%s' is not %s (got %s)", name, want, s_type_name(v->type));
+    core_err_set(err, "field '%s' is not %s (got %s)", name, want, proto_mp_type_name(v->type));
     return -EPROTO;
 }
 

@@ -42,6 +42,9 @@ typedef struct {
     size_t pos;                /* next byte to read */
 } proto_mpread_t;
 
+/* "a string", "an integer", ...: for one-line reasons. */
+const char *proto_mp_type_name(proto_mp_type_t type);
+
 void proto_mpread_init(proto_mpread_t *self, const void *data, size_t len);
 
 /* Reads the next value header (scalars whole; for ARRAY/MAP only the count). Returns 0,
