@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       libhyperscan-dev libzmq3-dev libmsgpack-dev libjemalloc-dev
-      libutf8proc-dev libsqlite3-dev libsodium-dev sqlite3)
+      libutf8proc-dev libsqlite3-dev libsodium-dev libxml2-dev sqlite3)
 if [ "${1:-}" = "--test" ]; then
     pkgs+=(libcriterion-dev clang ripgrep grep)
 fi
