@@ -52,6 +52,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/supp/lsan.supp
 
 failed=0
+passed=0
+findings=0
 for t in "${targets[@]}"; do
     if [ ! -x "$fuzz_bin/$t" ]; then
         echo "$t: no such target" >&2
@@ -73,11 +75,14 @@ for t in "${targets[@]}"; do
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     if [ "$rc" -eq 0 ]; then
         echo "$t: ${runs:-0} runs, no finding"
+        passed=$((passed + 1))
     else
         failed=1
+        findings=$((findings + 1))
         artifact=$(sed -n 's/.*Test unit written to //p' "$log" | tail -n 1)
         echo "$t: FINDING (exit $rc) after ${runs:-?} runs; input ${artifact:-none}, log $log"
         grep -m 3 -E 'ERROR: |runtime error|fuzz invariant|Assertion' "$log" | sed 's/^/    /' || true
     fi
 done
+echo "fuzz: $passed passed, $findings failed"
 exit "$failed"
