@@ -8,8 +8,8 @@
  *     being the list upper-cased, so lists loaded together never collide;
  *   - weights by strength: primary and strong aliases the list's weight, former names
  *     weight - 10, weak aliases weight - 30 (the same steps as import_ofac.c); a person's
- *     name of a single word ("Hariri", "Saud") is weak whatever the source says, because it
- *     hits every namesake;
+ *     one-word alias ("Hariri", "Saud") is dropped because it hits every namesake, and a
+ *     one-word primary name is kept with the weak weight;
  *   - drops a name equal to an earlier one of the same entity once case, diacritics and
  *     punctuation are folded, and a name without a specific token after the screen's NAME
  *     normalisation (under 3 letters, or only titles and legal forms: "Mr. O", "SL");
@@ -118,6 +118,12 @@ bool screen__import_entities_name(screen__import_entities_t *self, const char *n
         return false;
     }
     bool primary = strength == SCREEN__IMPORT_PRIMARY && !self->primary_written;
+    /* A person's one-word alias identifies nobody on its own and would stop every parcel to
+     * anyone of that name; only a one-word primary name is kept (weak). */
+    if (self->person && tokens == 1 && !primary) {
+        self->unspecific++;
+        return false;
+    }
     if (self->person && tokens == 1)
         strength = SCREEN__IMPORT_WEAK; /* still the primary name, with a weak weight */
     int weight = self->weight;

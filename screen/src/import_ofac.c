@@ -289,6 +289,13 @@ static bool s_emit(s_ofac_t *o, screen__import_out_t *out, const screen__import_
         o->unspecific++;
         return false;
     }
+    /* A one-word alias of a person ("Julia", "Lucas" from the Remarks) would stop every parcel
+     * to anyone of that given name; it identifies nobody on its own. The primary name stays. */
+    if (e->type == T_INDIVIDUAL && strcmp(what, "primary name") != 0 &&
+        strchr(o->norm.text, ' ') == NULL) {
+        o->unspecific++;
+        return false;
+    }
     char note[256];
     snprintf(note, sizeof(note), "program %s; %s; %s", e->program[0] ? e->program : "-",
              s_type_names[e->type], what);
@@ -456,7 +463,7 @@ int screen__import_ofac(const screen__import_opts_t *opts, screen__import_out_t 
     fprintf(stderr,
             "parcelscreen: import: %s: %zu entities (individual %zu, entity %zu, vessel %zu, "
             "aircraft %zu), %zu names (primary %zu, alt %zu, remarks %zu); %zu duplicate "
-            "names dropped, %zu too unspecific (under 3 characters or only titles), %zu "
+            "names dropped, %zu too unspecific (under 3 characters, only titles, or a person's one-word alias), %zu "
             "refused, %zu malformed rows, %zu alt rows without an entity\n",
             opts->list, entities, o.per_type[T_INDIVIDUAL], o.per_type[T_ENTITY],
             o.per_type[T_VESSEL], o.per_type[T_AIRCRAFT], o.primary + o.alt + o.remarks, o.primary,
