@@ -97,6 +97,93 @@ void screen__table_finish(screen__table_t *self);
 const screen__group_t *screen__table_find(const screen__table_t *self, const char *key, size_t len);
 void screen__table_clear(screen__table_t *self);
 
+/* ============ Spelling-tolerant names: fuzzy.c ============ */
+
+#define SCREEN__FUZZY_MIN_LEN 5           /* shorter tokens must match exactly */
+#define SCREEN__FUZZY_MAX_TOKENS 16       /* rules with more tokens are matched exactly only */
+#define SCREEN__FUZZY_MAX_FIELD_TOKENS 32 /* field tokens looked at (the first ones) */
+
+typedef struct {
+    uint32_t off; /* byte offset of the token in its text */
+    uint32_t len; /* bytes */
+} screen__fuzzy_tok_t;
+
+typedef struct {
+    uint32_t rule;       /* rule index */
+    uint32_t scope;      /* name fields it applies to */
+    uint32_t tok_first;  /* first token in toks */
+    uint16_t tok_count;  /* tokens */
+    uint16_t spare;      /* padding */
+    uint32_t prim_group; /* group of the rarest token (the primary anchor) */
+    uint32_t sec_group;  /* group of the second rarest, UINT32_MAX for one-token rules */
+    uint32_t letters;    /* bytes of all tokens (the similarity's denominator) */
+} screen__fuzzy_entry_t;
+
+/* Index of name rules by their anchor token's deletion neighbourhood. Read-only after finish. */
+typedef struct {
+    char *text;                     /* token bytes of all entries */
+    size_t text_len, text_cap;      /* used / allocated */
+    screen__fuzzy_tok_t *toks;      /* tokens (off into text) */
+    size_t tok_count, tok_cap;      /* used / allocated */
+    screen__fuzzy_entry_t *entries; /* one per name rule */
+    size_t entry_count, entry_cap;  /* used / allocated */
+    uint64_t *post_hash;            /* posting key hashes, sorted */
+    uint32_t *post_group;           /* posting anchor groups */
+    size_t group_count;             /* distinct anchor texts */
+    uint32_t *prim_first;           /* per group + 1: its entries as primary anchor (CSR) */
+    uint32_t *prim_list;            /* entries, by primary group */
+    uint32_t *sec_first;            /* per group + 1: its entries as secondary anchor */
+    uint32_t *sec_list;             /* entries, by secondary group */
+    size_t post_count;              /* postings */
+    uint32_t *dir;                  /* 2^dir_bits + 1 offsets by the top hash bits */
+    uint64_t *filter;               /* one bit per key (low hash bits & filter_mask) */
+    uint64_t filter_mask;           /* filter bits - 1 */
+    unsigned dir_bits;              /* directory size (log2) */
+} screen__fuzzy_t;
+
+typedef struct {
+    double cost;    /* edit cost of this option */
+    uint8_t ri, rn; /* rule tokens [ri, ri + rn) */
+    uint8_t fi, fn; /* field tokens [fi, fi + fn) */
+} screen__fuzzy_opt_t;
+
+/* One scanner's scan state: nothing is allocated once the arrays have grown. */
+typedef struct {
+    uint32_t *seen;                    /* per entry: stamp of the field that proposed it */
+    uint32_t *gseen;                   /* per anchor group: stamp of the field that reached it */
+    size_t gseen_len;                  /* groups */
+    uint32_t *reached;                 /* groups reached by the current field */
+    size_t reached_count, reached_cap; /* used / allocated */
+    size_t seen_len;                   /* entries */
+    uint32_t stamp;                    /* current field's stamp */
+    uint32_t *cands;                   /* candidate entries of the current field */
+    size_t cand_count, cand_cap;       /* used / allocated */
+    screen__fuzzy_opt_t *opts;         /* verifier options */
+    size_t opt_count, opt_cap;         /* used / allocated */
+    const char *text;                  /* normalised field text (borrowed) */
+    screen__fuzzy_tok_t ftoks[SCREEN__FUZZY_MAX_FIELD_TOKENS]; /* its tokens */
+    uint32_t ftok_count;                                       /* used */
+} screen__fuzzy_state_t;
+
+void screen__fuzzy_init(screen__fuzzy_t *self);
+/* Adds a name rule's NAME-normalised text (tokens separated by single spaces). */
+void screen__fuzzy_add(screen__fuzzy_t *self, uint32_t rule, uint32_t scope, const char *text,
+                       size_t len);
+/* Chooses anchors and builds the postings and directory. */
+void screen__fuzzy_finish(screen__fuzzy_t *self);
+void screen__fuzzy_clear(screen__fuzzy_t *self);
+
+void screen__fuzzy_state_init(screen__fuzzy_state_t *st, const screen__fuzzy_t *fz);
+void screen__fuzzy_state_clear(screen__fuzzy_state_t *st);
+/* Tokenises a NAME-normalised field into st and collects candidate entries (st->cands).
+ * Returns their number. */
+size_t screen__fuzzy_candidates(const screen__fuzzy_t *fz, screen__fuzzy_state_t *st,
+                                const char *text, size_t len);
+/* Similarity 0..1 of entry to the field of the last screen__fuzzy_candidates call (0: no
+ * match). On a match, [*start, *end) is the matched token window in the normalised text. */
+double screen__fuzzy_verify(const screen__fuzzy_t *fz, screen__fuzzy_state_t *st, uint32_t entry,
+                            uint32_t *start, uint32_t *end);
+
 /* ============ The compiled matcher: matcher.c builds it, scanner.c reads it ============ */
 
 /* Name rules with more tokens than this get no sorted-token key (literal matching only). */
@@ -120,6 +207,7 @@ struct screen_matcher {
     size_t rule_count;                              /* active rules */
     screen__class_db_t classes[SCREEN_CLASS_COUNT]; /* per text class */
     screen__table_t name_tokens;                    /* sorted-token form of name rules */
+    screen__fuzzy_t fuzzy;                          /* spelling-tolerant name index */
     screen__table_t hscodes;                        /* digit prefixes */
     screen__table_t countries;                      /* ISO2, upper case */
     screen__table_t phones;                         /* digits */

@@ -41,11 +41,14 @@
  * databases are safe to share, scratch is not, so one prototype scratch is grown over every
  * database here and each scanner clones it (Suricata g_scratch_proto / SCHSInitThreadCtx).
  *
- * Spelling tolerance (SPEC "small spelling differences") is not compiled yet. The scanner's name
- * path is candidate -> verify: candidates come from the literal database and the sorted-token
- * table today and a verifier returns a similarity (exact = 1.0). An edit-distance candidate
- * source (a small separate hs_compile_ext_multi database, hyperscan#84: ext params compile ~100x
- * slower) plugs in beside them without changing the hit path.
+ * Spelling tolerance (SPEC "small spelling differences"): every name rule is also added to a
+ * deletion-neighbourhood index (fuzzy.c DESIGN): keys of one rare "anchor" token per rule
+ * (the token, its one-byte deletions, its joins with the neighbours) as 64-bit hashes in a
+ * sorted posting array with a top-bits directory, built in plain C at load (~40 ms for 18k
+ * names, ~80 ms for 36k) -- no Hyperscan edit_distance database (hyperscan#84: ext params
+ * compile ~100x slower). The scanner takes candidates from it for each name field and a
+ * token verifier scores them (Damerau distance 1 per token of >= 5 bytes, joined/split tokens,
+ * initials); exact literal and sorted-token hits keep similarity 1.0 and win.
  *
  * Rejected: one database for everything (scope filtering by id works, but regex/SOM flags would
  * tax every literal scan); vectored mode over the joined parcel (matches span fields,
@@ -150,6 +153,8 @@ static void s_add_text_rule(screen_matcher_t *self, s_build_t *b, uint32_t r)
         core_buf_reset(&b->listed);
         core_buf_append(&b->listed, b->norm.text, b->norm.len);
 
+        if (cls == SCREEN_CLASS_NAME)
+            screen__fuzzy_add(&self->fuzzy, r, scope, b->norm.text, b->norm.len);
         if (cls == SCREEN_CLASS_NAME && screen__sorted_tokens(b->norm.text, b->norm.len, &b->key))
             screen__table_add(&self->name_tokens, b->key.data, b->key.len,
                               (screen__ref_t){r, scope, SCREEN__VARIANT_SORTED});
@@ -341,6 +346,7 @@ static void s_build(screen_matcher_t *self)
         c->regex_scope = core_malloc((self->rule_count + 1) * sizeof(*c->regex_scope));
     }
     screen__table_init(&self->name_tokens);
+    screen__fuzzy_init(&self->fuzzy);
     screen__table_init(&self->hscodes);
     screen__table_init(&self->countries);
     screen__table_init(&self->phones);
@@ -374,6 +380,9 @@ static void s_build(screen_matcher_t *self)
     for (int cls = 0; cls < SCREEN_CLASS_COUNT; cls++)
         screen__table_finish(&self->classes[cls].literals);
     screen__table_finish(&self->name_tokens);
+    int64_t t0 = core_mono_ns();
+    screen__fuzzy_finish(&self->fuzzy);
+    self->info.fuzzy_ms = (double)(core_mono_ns() - t0) / 1e6;
     screen__table_finish(&self->hscodes);
     screen__table_finish(&self->countries);
     screen__table_finish(&self->phones);
@@ -416,6 +425,8 @@ screen_matcher_t *screen_matcher_new(screen_watchlist_t **watchlist_p, char *err
     if (self->scratch)
         hs_scratch_size(self->scratch, &self->info.scratch_bytes);
     self->info.name_token_keys = self->name_tokens.group_count;
+    self->info.fuzzy_names = self->fuzzy.entry_count;
+    self->info.fuzzy_keys = self->fuzzy.post_count;
     self->info.hscode_keys = self->hscodes.group_count;
     self->info.country_keys = self->countries.group_count;
     self->info.identifier_keys =
@@ -443,6 +454,7 @@ void screen_matcher_destroy(screen_matcher_t **self_p)
         free(c->regex_scope);
     }
     screen__table_clear(&self->name_tokens);
+    screen__fuzzy_clear(&self->fuzzy);
     screen__table_clear(&self->hscodes);
     screen__table_clear(&self->countries);
     screen__table_clear(&self->phones);

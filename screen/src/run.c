@@ -35,6 +35,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "core/signals.h"
 #include "internal.h"
 #include "proto/control.h"
@@ -98,6 +99,12 @@ static void s_send_stats(s_stage_t *st, bool final)
     proto_stats_set(&stats, "selected_at_random", st->n.selected_at_random);
     proto_stats_set(&stats, "scan_errors", st->n.scan_errors);
     proto_stats_set(&stats, "batches_in_flight", st->dispatched - st->completed);
+    uint64_t mem_allocated = 0;
+    uint64_t mem_resident = 0;
+    if (final && core_mem_stats(&mem_allocated, &mem_resident) == 0) {
+        proto_stats_set(&stats, "mem_allocated", mem_allocated);
+        proto_stats_set(&stats, "mem_resident", mem_resident);
+    }
     proto_stats_encode(&stats, &st->buf);
     /* STATS are advisory: never block the pipeline on a slow or absent controller. */
     int rc = proto_socket_send(st->stats, &st->buf, ZMQ_DONTWAIT);
@@ -329,15 +336,27 @@ static int s_start(s_stage_t *st, char *err)
         .yellow = (uint32_t)cfg->yellow,
         .random_rate = cfg->random_rate,
         .random_seed = (uint64_t)cfg->random_seed,
+        .name_threshold = cfg->name_threshold,
     };
+    /* Validated by screen_main; each scanner resolves the thresholds per rule when it is made
+     * (screen__worker_start makes it before returning), so the array is freed here. */
+    screen_list_threshold_t *lt = NULL;
+    if (screen_list_thresholds_parse((const char *const *)cfg->list_threshold.items,
+                                     cfg->list_threshold.count, &lt, &policy.list_threshold_count,
+                                     err) != 0)
+        return -EINVAL;
+    policy.list_thresholds = lt;
     st->workers = core_calloc((size_t)n, sizeof(*st->workers));
     for (int i = 0; i < n; i++) {
         st->workers[i] =
             screen__worker_start(st->ctx, work_ep, done_ep, st->matcher, &policy, i, err);
-        if (st->workers[i] == NULL)
+        if (st->workers[i] == NULL) {
+            free(lt);
             return -EINVAL;
+        }
         st->worker_count++;
     }
+    free(lt);
     return 0;
 }
 

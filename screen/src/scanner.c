@@ -13,7 +13,11 @@
  * class's literal database; an address (address + city + postcode) is normalised into one
  * string, the segment starts remembered, scanned once, and each match mapped back to the
  * segment (field) it starts in. Regex databases scan the raw fields. Name fields also probe the
- * sorted-token table. All buffers belong to the scanner and only grow. */
+ * sorted-token table, then the spelling-tolerant index (fuzzy.c): its candidates are verified
+ * only for rules in scope that have no exact hit in the field yet, and kept when the
+ * similarity reaches the rule's threshold (policy name_threshold, or its list's override,
+ * resolved per rule when the scanner is made). All buffers belong to the scanner and only
+ * grow. */
 #include "screen/scanner.h"
 
 #include <errno.h>
@@ -52,6 +56,8 @@ struct screen_scanner {
     screen_norm_t norm;        /* normalised text of the field being scanned */
     core_buf_t sorted;         /* sorted-token key */
     char key[512];             /* exact-kind key */
+    screen__fuzzy_state_t fz;  /* spelling-tolerant name candidates and verifier buffers */
+    float *name_threshold;     /* per rule: similarity a fuzzy name hit needs */
     int64_t now_ns;            /* screened_at for verdicts; 0 = read the clock */
 
     s_field_t fields[S_MAX_FIELDS]; /* fields visited in this parcel */
@@ -115,6 +121,38 @@ proto_channel_t screen_channel(const screen_policy_t *policy, uint32_t risk_scor
     return PROTO_CHANNEL_GREEN;
 }
 
+int screen_list_thresholds_parse(const char *const *texts, size_t n, screen_list_threshold_t **out,
+                                 size_t *count, char *err)
+{
+    core_assert(out != NULL && count != NULL);
+    *out = NULL;
+    *count = 0;
+    size_t bytes = n * sizeof(screen_list_threshold_t);
+    for (size_t i = 0; i < n; i++)
+        bytes += strlen(texts[i]) + 1;
+    screen_list_threshold_t *a = core_malloc(bytes ? bytes : 1);
+    char *names = (char *)(a + n);
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strrchr(texts[i], '=');
+        char *end = NULL;
+        double x = eq ? strtod(eq + 1, &end) : 0.0;
+        if (eq == NULL || eq == texts[i] || end == eq + 1 || *end != '\0' || !(x > 0.0) ||
+            x > 1.0) {
+            core_err_set(err, "list-threshold: '%s' is not LIST=X with 0 < X <= 1", texts[i]);
+            free(a);
+            return -EINVAL;
+        }
+        size_t len = (size_t)(eq - texts[i]);
+        memcpy(names, texts[i], len);
+        names[len] = '\0';
+        a[i] = (screen_list_threshold_t){names, x};
+        names += len + 1;
+    }
+    *out = a;
+    *count = n;
+    return 0;
+}
+
 /* ============ Lifecycle ============ */
 
 screen_scanner_t *screen_scanner_new(const screen_matcher_t *matcher, const screen_policy_t *policy,
@@ -133,6 +171,21 @@ screen_scanner_t *screen_scanner_new(const screen_matcher_t *matcher, const scre
     self->seen_stamp = core_calloc(rules, sizeof(*self->seen_stamp));
     self->seen_slot = core_calloc(rules, sizeof(*self->seen_slot));
     screen_norm_init(&self->norm);
+    screen__fuzzy_state_init(&self->fz, &matcher->fuzzy);
+    self->name_threshold = core_malloc(rules * sizeof(*self->name_threshold));
+    double def = self->policy.name_threshold > 0 ? self->policy.name_threshold
+                                                 : SCREEN_NAME_THRESHOLD_DEFAULT;
+    for (size_t r = 0; r < matcher->rule_count; r++) {
+        double t = def;
+        for (size_t k = 0; k < self->policy.list_threshold_count; k++) {
+            const screen_list_threshold_t *lt = &self->policy.list_thresholds[k];
+            if (lt->list && strcmp(lt->list, matcher->rules[r].list) == 0)
+                t = lt->threshold;
+        }
+        self->name_threshold[r] = (float)t;
+    }
+    self->policy.list_thresholds = NULL; /* resolved above; the caller's array is not kept */
+    self->policy.list_threshold_count = 0;
     for (unsigned i = 0; i < PROTO_MAX_ITEMS; i++) {
         snprintf(self->item_paths[i][S_ITEM_DESCRIPTION], 32, "items[%u].description", i);
         snprintf(self->item_paths[i][S_ITEM_HSCODE], 32, "items[%u].hs_code", i);
@@ -151,6 +204,8 @@ void screen_scanner_destroy(screen_scanner_t **self_p)
         hs_free_scratch(self->scratch);
     screen_norm_clear(&self->norm);
     core_buf_clear(&self->sorted);
+    screen__fuzzy_state_clear(&self->fz);
+    free(self->name_threshold);
     free(self->seen_stamp);
     free(self->seen_slot);
     free(self->cands);
@@ -212,10 +267,9 @@ static void s_candidate(screen_scanner_t *self, uint32_t rule, uint32_t field, u
         .rule = rule, .field = field, .start = start, .end = end, .similarity = similarity};
 }
 
-/* Candidate -> verify, for name rules: the similarity of the rule to the normalised text
- * [s, e) that produced the candidate. Today's candidates (exact literal, sorted tokens) are
- * equal by construction, so 1.0. An edit-distance candidate source would score here (e.g.
- * 1 - distance / length, or Jaro-Winkler over tokens) and return 0 to drop a candidate. */
+/* Candidate -> verify, for name rules found by the exact sources (literal, sorted tokens):
+ * equal by construction, so 1.0. Tolerant candidates are scored by screen__fuzzy_verify
+ * (s_lookup_fuzzy). */
 static double s_verify_name(const screen_scanner_t *self, const screen__ref_t *ref, uint32_t s,
                             uint32_t e)
 {
@@ -328,16 +382,46 @@ static void s_lookup_sorted_tokens(screen_scanner_t *self, uint32_t field, uint3
     }
 }
 
+/* Spelling-tolerant names: deletion-neighbourhood candidates, verified per token (fuzzy.c).
+ * Rules that already hit this field exactly are skipped. */
+static void s_lookup_fuzzy(screen_scanner_t *self, uint32_t field, uint32_t mask)
+{
+    const screen__fuzzy_t *fz = &self->m->fuzzy;
+    const screen_norm_t *n = &self->norm;
+    if (fz->entry_count == 0 || n->len == 0)
+        return;
+    size_t nc = screen__fuzzy_candidates(fz, &self->fz, n->text, n->len);
+    uint32_t stamp = self->fields[field].stamp;
+    for (size_t i = 0; i < nc; i++) {
+        const screen__fuzzy_entry_t *en = &fz->entries[self->fz.cands[i]];
+        if ((en->scope & mask) == 0)
+            continue;
+        if (self->seen_stamp[en->rule] == stamp &&
+            self->cands[self->seen_slot[en->rule]].similarity >= 1.0)
+            continue;
+        float threshold = self->name_threshold[en->rule];
+        if (threshold > 1.0f)
+            continue;
+        uint32_t s = 0;
+        uint32_t e = 0;
+        double sim = screen__fuzzy_verify(fz, &self->fz, self->fz.cands[i], &s, &e);
+        if (sim <= 0.0 || sim < (double)threshold || e <= s)
+            continue;
+        s_candidate(self, en->rule, field, n->src_start[s], n->src_end[e - 1], sim);
+    }
+}
+
 /* A name or description field: normalised literal scan, sorted tokens (names), raw regexes. */
 static int s_scan_text(screen_scanner_t *self, screen_class_t cls, const char *path, core_str_t raw,
                        uint32_t mask)
 {
     const screen__class_db_t *c = &self->m->classes[cls];
     bool sorted = cls == SCREEN_CLASS_NAME && self->m->name_tokens.group_count > 0;
-    if (raw.len == 0 || (c->literal_db == NULL && c->regex_db == NULL && !sorted))
+    bool fuzzy = cls == SCREEN_CLASS_NAME && self->m->fuzzy.entry_count > 0;
+    if (raw.len == 0 || (c->literal_db == NULL && c->regex_db == NULL && !sorted && !fuzzy))
         return 0;
     uint32_t f = s_field_add(self, path, raw);
-    if (c->literal_db || sorted) {
+    if (c->literal_db || sorted || fuzzy) {
         screen_normalize(&self->norm, raw.ptr, raw.len,
                          cls == SCREEN_CLASS_NAME ? SCREEN_NORM_NAME : SCREEN_NORM_TEXT);
         self->seg_count = 1;
@@ -347,6 +431,8 @@ static int s_scan_text(screen_scanner_t *self, screen_class_t cls, const char *p
             return -EIO;
         if (sorted)
             s_lookup_sorted_tokens(self, f, mask);
+        if (cls == SCREEN_CLASS_NAME)
+            s_lookup_fuzzy(self, f, mask);
     }
     return s_scan_regexes(self, c, f, mask);
 }

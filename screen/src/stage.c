@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "proto/endpoints.h"
 #include "screen/matcher.h"
+#include "screen/scanner.h"
 #include "screen/screen.h"
 #include "screen/watchlist.h"
 
@@ -41,6 +42,11 @@ static const core_config_opt_t s_opts[] = {
      "error, warn, info or debug"},
     {"hwm", CORE_CONFIG_INT, "128", 1, 1000000, offsetof(screen_config_t, hwm),
      "high-water mark of the parcels and verdicts sockets, in messages"},
+    {"name-threshold", CORE_CONFIG_DOUBLE, "0.85", 0.01, 1,
+     offsetof(screen_config_t, name_threshold),
+     "similarity (0..1) a spelling-tolerant name hit needs; 1 = exact names only"},
+    {"list-threshold", CORE_CONFIG_LIST, NULL, 0, 0, offsetof(screen_config_t, list_threshold),
+     "LIST=X: name-threshold for the rules of one list (repeatable)"},
 };
 
 static const core_config_table_t s_table = {
@@ -79,6 +85,12 @@ int screen_main(int argc, char **argv)
         core_err_set(err, "--yellow %ld is above --red %ld", cfg.yellow, cfg.red);
         goto out_usage;
     }
+    screen_list_threshold_t *lt = NULL;
+    size_t nlt = 0;
+    if (screen_list_thresholds_parse((const char *const *)cfg.list_threshold.items,
+                                     cfg.list_threshold.count, &lt, &nlt, err) != 0)
+        goto out_usage;
+    free(lt);
     rc = screen_run(&cfg);
     core_config_free(&s_table, &cfg);
     return rc;
@@ -185,6 +197,8 @@ int screen_watchlist_check_main(int argc, char **argv)
             "tables: %zu sorted-token names, %zu hs prefixes, %zu countries, "
             "%zu identifiers\n",
             info->name_token_keys, info->hscode_keys, info->country_keys, info->identifier_keys);
+    fprintf(out, "spelling-tolerant names: %zu names, %zu keys, %.1f ms\n", info->fuzzy_names,
+            info->fuzzy_keys, info->fuzzy_ms);
     fprintf(out, "scratch: %zu bytes per worker\n", info->scratch_bytes);
     fprintf(out, "compile: %.1f ms\n", info->compile_ms);
     screen_matcher_destroy(&m);

@@ -106,6 +106,12 @@ Test(screen_normalize, dropped_words)
     cr_expect_not(screen_norm_is_dropped_word("lt", 2));
     cr_expect_not(screen_norm_is_dropped_word("acme", 4));
     cr_expect_not(screen_norm_is_dropped_word("", 0));
+    /* Every word of normalize.c's s_dropped passes the two-letter filter in front of it. */
+    static const char *const all[] = { "ab", "ag", "bhd", "bv", "cjsc", "co", "company", "corp", "corporation", "dmcc", "dr", "fzc", "fzco", "fze", "fzllc", "gmbh", "hadji", "haji", "hajji", "hon", "inc", "incorporated", "jsc", "kft", "kg", "lda", "limited", "llc", "llp", "ltd", "ltda", "miss", "mr", "mrs", "ms", "mx", "nv", "oao", "ohg", "ojsc", "ooo", "pao", "pjsc", "plc", "prof", "pte", "pty", "pvt", "rev", "sa", "sarl", "sas", "sdn", "shaikh", "shaykh", "sheik", "sheikh", "sir", "spa", "srl", "sro", "zao" };
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        cr_expect(screen_norm_is_dropped_word(all[i], strlen(all[i])), "%s", all[i]);
+    cr_expect_not(screen_norm_is_dropped_word("sz", 2));
+    cr_expect_not(screen_norm_is_dropped_word("s1", 2));
 }
 
 Test(screen_normalize, map_points_back_to_source_characters)

@@ -307,6 +307,12 @@ Test(screen_run, usage_errors_exit_2)
     cr_assert_eq(s_run_main(a4), 2, "unknown option");
     const char *a5[] = {"screen", "--watchlist", good, "--random-rate", "1.5", NULL};
     cr_assert_eq(s_run_main(a5), 2, "rate out of range");
+    const char *a8[] = {"screen", "--watchlist", good, "--name-threshold", "1.5", NULL};
+    cr_assert_eq(s_run_main(a8), 2, "name threshold out of range");
+    const char *a9[] = {"screen", "--watchlist", good, "--list-threshold", "sdn=abc", NULL};
+    cr_assert_eq(s_run_main(a9), 2, "list threshold not a number");
+    const char *a10[] = {"screen", "--watchlist", good, "--list-threshold", "=0.9", NULL};
+    cr_assert_eq(s_run_main(a10), 2, "list threshold without a list");
     const char *a6[] = {"screen", "--help", NULL};
     cr_assert_eq(s_run_main(a6), 0);
     const char *a7[] = {"screen", "--watchlist", good, "--print-config", NULL};
@@ -323,6 +329,11 @@ Test(screen_run, bind_failure_exits_1)
         "screen",     "--watchlist",        good,        "--parcels", "@tcp://256.1.1.1:1",
         "--verdicts", ">tcp://127.0.0.1:1", "--workers", "1",         NULL};
     cr_assert_eq(s_run_main(args), 1);
+    const char *args2[] = {
+        "screen", "--watchlist",      good,  "--parcels",        "@tcp://256.1.1.1:1", "--workers",
+        "1",      "--name-threshold", "0.9", "--list-threshold", "sdn=0.95",           "ofac=1",
+        NULL};
+    cr_assert_eq(s_run_main(args2), 1);
     th_tmp_clear(&tmp);
 }
 

@@ -27,6 +27,9 @@ typedef struct {
     size_t literal_db_bytes[SCREEN_CLASS_COUNT]; /* hs_database_size, 0 when none */
     size_t regex_db_bytes[SCREEN_CLASS_COUNT];   /* hs_database_size, 0 when none */
     size_t name_token_keys;                      /* sorted-token name keys */
+    size_t fuzzy_names;                          /* name rules in the spelling-tolerant index */
+    size_t fuzzy_keys;                           /* its deletion-neighbourhood postings */
+    double fuzzy_ms;                             /* time to build that index (in compile_ms) */
     size_t hscode_keys;                          /* distinct HS prefixes */
     size_t country_keys;                         /* distinct countries */
     size_t identifier_keys;                      /* distinct phone/e-mail/id keys */

@@ -14,15 +14,29 @@
 #include "proto/verdict.h"
 #include "screen/matcher.h"
 
-/* How a score becomes a channel, and random selection. */
+/* A per-list override of the name similarity threshold. */
 typedef struct {
-    uint32_t red;         /* channel red when risk_score >= red */
-    uint32_t yellow;      /* channel yellow when risk_score >= yellow (and < red) */
-    double random_rate;   /* 0..1: share of parcels selected at random */
-    uint64_t random_seed; /* selection is a pure function of (parcel_id, seed) */
+    const char *list; /* list name as in the watchlist's 'list' column (borrowed) */
+    double threshold; /* 0 < threshold <= 1 */
+} screen_list_threshold_t;
+
+/* Default similarity a spelling-tolerant name hit needs (exact hits are 1.0). */
+#define SCREEN_NAME_THRESHOLD_DEFAULT 0.85
+
+/* How a score becomes a channel, random selection, and name tolerance. */
+typedef struct {
+    uint32_t red;          /* channel red when risk_score >= red */
+    uint32_t yellow;       /* channel yellow when risk_score >= yellow (and < red) */
+    double random_rate;    /* 0..1: share of parcels selected at random */
+    uint64_t random_seed;  /* selection is a pure function of (parcel_id, seed) */
+    double name_threshold; /* similarity a non-exact name hit needs; 0 = the default (0.85);
+                              above 1 = exact name matching only */
+    const screen_list_threshold_t *list_thresholds; /* per-list overrides (copied by the
+                                                       scanner), may be NULL */
+    size_t list_threshold_count;                    /* entries in list_thresholds */
 } screen_policy_t;
 
-#define SCREEN_POLICY_DEFAULT ((screen_policy_t){70, 40, 0.0, 0})
+#define SCREEN_POLICY_DEFAULT ((screen_policy_t){.red = 70, .yellow = 40})
 
 typedef struct {
     uint64_t parcels;      /* parcels screened */
@@ -52,6 +66,11 @@ void screen_scanner_set_now(screen_scanner_t *self, int64_t wall_ns);
  * no hits). */
 int screen_scanner_screen(screen_scanner_t *self, const proto_parcel_t *parcel,
                           proto_verdict_t *out, core_arena_t *arena);
+
+/* Parses "LIST=X" texts (0 < X <= 1) into *out (one allocation holding the array and the
+ * names; free() it), *count entries. Returns 0, or -EINVAL with a reason in err. */
+int screen_list_thresholds_parse(const char *const *texts, size_t n, screen_list_threshold_t **out,
+                                 size_t *count, char *err);
 
 /* Counters since the scanner was made. */
 screen_scanner_stats_t screen_scanner_stats(const screen_scanner_t *self);

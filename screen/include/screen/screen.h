@@ -16,19 +16,21 @@
 
 /* The stage configuration; fields are filled by core_config_parse from the stage's table. */
 typedef struct {
-    core_strlist_t watchlist; /* watchlist CSV files, in load order */
-    char *parcels;            /* PULL endpoint(s) for PARCEL_BATCH */
-    char *verdicts;           /* PUSH endpoint(s) for VERDICT_BATCH */
-    long workers;             /* scan threads; 0 = online CPUs */
-    long red;                 /* risk_score for channel red */
-    long yellow;              /* risk_score for channel yellow */
-    double random_rate;       /* 0..1 share of parcels selected at random */
-    long random_seed;         /* seed of the random selection */
-    char *stats;              /* STATS endpoint, NULL = none */
-    long stats_interval_ms;   /* period of STATS messages */
-    bool once;                /* exit 0 after END has been forwarded */
-    char *log_level;          /* error|warn|info|debug */
-    long hwm;                 /* high-water mark of the stage sockets, in messages */
+    core_strlist_t watchlist;      /* watchlist CSV files, in load order */
+    char *parcels;                 /* PULL endpoint(s) for PARCEL_BATCH */
+    char *verdicts;                /* PUSH endpoint(s) for VERDICT_BATCH */
+    long workers;                  /* scan threads; 0 = online CPUs */
+    long red;                      /* risk_score for channel red */
+    long yellow;                   /* risk_score for channel yellow */
+    double random_rate;            /* 0..1 share of parcels selected at random */
+    long random_seed;              /* seed of the random selection */
+    char *stats;                   /* STATS endpoint, NULL = none */
+    long stats_interval_ms;        /* period of STATS messages */
+    bool once;                     /* exit 0 after END has been forwarded */
+    char *log_level;               /* error|warn|info|debug */
+    long hwm;                      /* high-water mark of the stage sockets, in messages */
+    double name_threshold;         /* similarity a spelling-tolerant name hit needs (0..1) */
+    core_strlist_t list_threshold; /* "LIST=X" overrides of name_threshold per list */
 } screen_config_t;
 
 /* `screen` program / `parcelscreen screen`: parses argv (argv[0] = "screen") and runs the stage

@@ -29,6 +29,8 @@ int bench_ingest_decode_main(int argc, char **argv);
 /* The matching ceiling: screen's scanner and raw hs_scan over the same parcels, no sockets
  * (screen + ingest + Hyperscan). */
 int bench_screen_scan_main(int argc, char **argv);
+/* Name-matching quality: recall/precision of perturbed OFAC names, clean-name FPR (screen). */
+int bench_screen_names_eval_main(int argc, char **argv);
 /* Durable verdict writes through sink's store (sink). */
 int bench_sink_store_main(int argc, char **argv);
 
