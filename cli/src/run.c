@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,6 +38,8 @@ typedef struct {
     char *queue_pub;          /* --queue-pub */
     long timeout_s;           /* --timeout */
     bool quiet;               /* --quiet */
+    char *latency_log;        /* --latency-log */
+    char *report;             /* --report */
 } run_config_t;
 
 #define OPT(k, t, d, lo, hi, f, h) { k, t, d, lo, hi, offsetof(run_config_t, f), h }
@@ -57,6 +60,10 @@ static const core_config_opt_t s_opts[] = {
     OPT("timeout", CORE_CONFIG_INT, "0", 0, 86400 * 7, timeout_s,
         "give up after this many seconds (0: never)"),
     OPT("quiet", CORE_CONFIG_BOOL, "false", 0, 0, quiet, "no progress lines"),
+    OPT("latency-log", CORE_CONFIG_STR, "", 0, 0, latency_log,
+        "sink appends 'seq parcels ingest_ns commit_ns' per committed batch here (benchmarks)"),
+    OPT("report", CORE_CONFIG_STR, "", 0, 0, report,
+        "write one line per stage here at the end: CPU, peak RSS, exit, final counters"),
 };
 
 static const core_config_table_t s_table = {
@@ -73,7 +80,8 @@ static const char *const s_stage_names[STAGE_COUNT] = { "sink", "screen", "inges
 
 typedef struct {
     pid_t pid;           /* child pid, 0 once reaped */
-    int status;          /* waitpid status once reaped */
+    int status;          /* wait status once reaped */
+    struct rusage ru;    /* the stage's resource use once reaped (wait4) */
     bool exited;         /* reaped */
     bool have_final;     /* final STATS received */
     proto_stats_t stats; /* latest STATS */
@@ -140,6 +148,8 @@ static void s_stage_argv(const run_config_t *cfg, const run_state_t *rs, int sta
         s_argv_push(argv, argc, "--acks");
         s_argv_pushf(argv, argc, ">%s", rs->ep_acks);
         s_argv_pushf(argv, argc, "--queue-pub=%s", cfg->queue_pub ? cfg->queue_pub : "");
+        if (cfg->latency_log && cfg->latency_log[0])
+            s_argv_pushf(argv, argc, "--latency-log=%s", cfg->latency_log);
         break;
     case STAGE_SCREEN:
         s_argv_push(argv, argc, "--parcels");
@@ -209,14 +219,14 @@ static void s_stop_all(run_state_t *rs)
     for (int i = 0; i < STAGE_COUNT; i++) {
         run_stage_t *st = &rs->stages[i];
         while (st->pid > 0 && !st->exited) {
-            pid_t r = waitpid(st->pid, &st->status, WNOHANG);
+            pid_t r = wait4(st->pid, &st->status, WNOHANG, &st->ru);
             if (r == st->pid) {
                 st->exited = true;
                 break;
             }
             if (core_mono_ns() > deadline) {
                 kill(st->pid, SIGKILL);
-                waitpid(st->pid, &st->status, 0);
+                wait4(st->pid, &st->status, 0, &st->ru);
                 st->exited = true;
                 break;
             }
@@ -245,6 +255,30 @@ static void s_print_progress(const run_state_t *rs, int64_t start_ns)
             (unsigned long long)s_counter(&rs->stages[STAGE_INGEST], "records_rejected"),
             (unsigned long long)s_counter(&rs->stages[STAGE_SCREEN], "parcels_screened"),
             (unsigned long long)s_counter(&rs->stages[STAGE_SINK], "verdicts_stored"));
+}
+
+/* Writes --report: per stage "stage=NAME pid=N status=S user_s=U sys_s=S max_rss_kb=K" and
+ * every counter of its last STATS as name=value, one line each. */
+static void s_write_report(const run_state_t *rs, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "parcelscreen: run: report %s: %s\n", path, strerror(errno));
+        return;
+    }
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        const run_stage_t *st = &rs->stages[i];
+        fprintf(f, "stage=%s pid=%d status=%d user_s=%.3f sys_s=%.3f max_rss_kb=%ld",
+                s_stage_names[i], (int)st->pid, st->status,
+                (double)st->ru.ru_utime.tv_sec + (double)st->ru.ru_utime.tv_usec / 1e6,
+                (double)st->ru.ru_stime.tv_sec + (double)st->ru.ru_stime.tv_usec / 1e6,
+                st->ru.ru_maxrss);
+        for (uint32_t k = 0; k < st->stats.count; k++)
+            fprintf(f, " %s=%llu", st->stats.counters[k].name,
+                    (unsigned long long)st->stats.counters[k].value);
+        fputc('\n', f);
+    }
+    fclose(f);
 }
 
 /* Prints the final accounting; returns 0 when it adds up. */
@@ -357,7 +391,7 @@ static int s_supervise(const run_config_t *cfg, run_state_t *rs, void *stats_soc
         bool all_done = true;
         for (int i = 0; i < STAGE_COUNT; i++) {
             run_stage_t *st = &rs->stages[i];
-            if (!st->exited && waitpid(st->pid, &st->status, WNOHANG) == st->pid)
+            if (!st->exited && wait4(st->pid, &st->status, WNOHANG, &st->ru) == st->pid)
                 st->exited = true;
             if (st->exited && !(WIFEXITED(st->status) && WEXITSTATUS(st->status) == 0)) {
                 char how[96];
@@ -458,6 +492,8 @@ int cli_run_main(int argc, char **argv)
         }
     }
     exit_code = s_supervise(&cfg, &rs, stats);
+    if (cfg.report && cfg.report[0])
+        s_write_report(&rs, cfg.report);
 
 out_sock:
     proto_socket_close(&stats);

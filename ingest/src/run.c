@@ -34,6 +34,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "core/signals.h"
 #include "ingest/ingest.h"
 #include "internal.h"
@@ -58,7 +59,12 @@ typedef struct {
     long stats_interval_ms; /* --stats-interval-ms */
     bool once;              /* --once */
     char *log_level;        /* --log-level */
+    long dedup_window;      /* --dedup-window: -1 auto, 0 unbounded */
 } s_config_t;
+
+/* Default --dedup-window for endless inputs (stdin, producers): bounds ingest's memory. */
+#define S_STREAM_WINDOW 1000000
+#define S_STREAM_WINDOW_TEXT "1000000"
 
 #define OPT(key, type, def, min, max, field, help)                                                 \
     {                                                                                              \
@@ -92,6 +98,9 @@ static const core_config_opt_t s_opts[] = {
     OPT("once", CORE_CONFIG_BOOL, "false", 0, 0, once,
         "exit 0 once every batch is acknowledged after the last input"),
     OPT("log-level", CORE_CONFIG_STR, "info", 0, 0, log_level, "error|warn|info|debug"),
+    OPT("dedup-window", CORE_CONFIG_INT, "-1", -1, 1000000000, dedup_window,
+        "duplicate parcel_ids are found among the last N/2..N ids (0: all of the run; -1: all "
+        "for files, " S_STREAM_WINDOW_TEXT " when an input is - or zmq)"),
 };
 
 #undef OPT
@@ -188,6 +197,12 @@ static void s_send_stats(s_stage_t *st, bool final)
     proto_stats_set(&stats, "batches_sent", st->batches_sent);
     proto_stats_set(&stats, "batches_acked", st->batches_acked);
     proto_stats_set(&stats, "parcels_acked", st->parcels_acked);
+    uint64_t mem_allocated = 0;
+    uint64_t mem_resident = 0;
+    if (final && core_mem_stats(&mem_allocated, &mem_resident) == 0) {
+        proto_stats_set(&stats, "mem_allocated", mem_allocated);
+        proto_stats_set(&stats, "mem_resident", mem_resident);
+    }
     core_buf_reset(&st->msg);
     proto_stats_encode(&stats, &st->msg);
     int rc = proto_socket_send(st->stats, &st->msg, ZMQ_DONTWAIT);
@@ -724,6 +739,11 @@ int ingest_main(int argc, char **argv)
     st.fd = -1;
     st.seq = 1;
     st.ids = ingest_idset_new();
+    bool stream_input = zmq_input;
+    for (size_t i = 0; i < cfg.input.count; i++)
+        stream_input = stream_input || !strcmp(cfg.input.items[i], "-");
+    long window = cfg.dedup_window >= 0 ? cfg.dedup_window : (stream_input ? S_STREAM_WINDOW : 0);
+    ingest_idset_set_window(st.ids, (size_t)window);
     st.flight = core_calloc((size_t)cfg.max_in_flight, sizeof(*st.flight));
     if (zmq_input)
         st.zreader = ingest_reader_new(INGEST_FORMAT_MSGPACK, "zmq", st.ids);

@@ -31,6 +31,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "core/signals.h"
 #include "proto/control.h"
 #include "proto/endpoints.h"
@@ -62,6 +63,7 @@ typedef struct {
     char *sync;               /* full|normal */
     long busy_timeout_ms;     /* wait for the officers' CLI write lock */
     long commit_max_verdicts; /* close a group at this many verdicts */
+    char *latency_log;        /* per-batch latency lines, "" = none */
 } stage_config_t;
 
 /* One table row; clang-format would spread the braces over four lines. */
@@ -88,6 +90,8 @@ static const core_config_opt_t s_opts[] = {
         "how long a commit waits for an officer's claim to finish"),
     OPT("commit-max-verdicts", CORE_CONFIG_INT, "16384", 1, 1000000, commit_max_verdicts,
         "close a transaction once it holds this many verdicts"),
+    OPT("latency-log", CORE_CONFIG_STR, "", 0, 0, latency_log,
+        "append 'seq parcels ingest_ns commit_ns' per committed batch (benchmarks; empty: none)"),
 };
 
 static const core_config_table_t s_table = {
@@ -131,6 +135,7 @@ typedef struct {
     run_counters_t run;                                 /* this run's counters */
     int64_t next_stats_ns;                              /* monotonic time of the next STATS */
     bool end_seen;                                      /* END committed, not yet reported */
+    FILE *latency_log;                          /* --latency-log, NULL when off */
     proto_end_t end;                                    /* what ingest said about the run */
 } stage_t;
 
@@ -213,6 +218,12 @@ static void s_send_stats(stage_t *s, bool final)
     proto_stats_set(&stats, "acks_dropped", r->acks_dropped);
     proto_stats_set(&stats, "queue_published", r->queue_published);
     proto_stats_set(&stats, "latency_ms_max", r->latency_ms_max);
+    uint64_t mem_allocated = 0;
+    uint64_t mem_resident = 0;
+    if (final && core_mem_stats(&mem_allocated, &mem_resident) == 0) {
+        proto_stats_set(&stats, "mem_allocated", mem_allocated);
+        proto_stats_set(&stats, "mem_resident", mem_resident);
+    }
     core_buf_reset(&s->out);
     proto_stats_encode(&stats, &s->out);
     int rc = proto_socket_send(s->stats, &s->out, ZMQ_DONTWAIT);
@@ -286,6 +297,10 @@ static void s_acknowledge(stage_t *s)
                      (unsigned long long)s->pending_acks[i].seq, zmq_strerror(-rc));
         }
         int64_t ingest_ns = s->pending_ingest_ns[i];
+        if (s->latency_log)
+            fprintf(s->latency_log, "%llu %u %lld %lld\n",
+                    (unsigned long long)s->pending_acks[i].seq, s->pending_acks[i].parcels,
+                    (long long)ingest_ns, (long long)now);
         if (ingest_ns > 0 && now > ingest_ns) {
             uint64_t ms = (uint64_t)(now - ingest_ns) / 1000000u;
             if (ms > s->run.latency_ms_max)
@@ -434,6 +449,10 @@ static void s_close(stage_t *s)
     if (unlink_queue_pub)
         proto_socket_unlink_ipc(s->cfg.queue_pub);
     sink_store_destroy(&s->store);
+    if (s->latency_log) {
+        fclose(s->latency_log);
+        s->latency_log = NULL;
+    }
     zmq_msg_close(&s->msg);
     core_arena_clear(&s->arena);
     core_buf_clear(&s->pub_lines);
@@ -523,6 +542,15 @@ int sink_main(int argc, char **argv)
         goto out_free;
     }
     sink_store_set_queued_fn(s->store, s_on_queued, s);
+    if (s->cfg.latency_log[0]) {
+        s->latency_log = fopen(s->cfg.latency_log, "a");
+        if (s->latency_log == NULL) {
+            fprintf(stderr, "parcelscreen: sink: latency-log %s: %s\n", s->cfg.latency_log,
+                    strerror(errno));
+            code = 1;
+            goto out_free;
+        }
+    }
     if (s_open_sockets(s, err) != 0) {
         fprintf(stderr, "parcelscreen: sink: %s\n", err);
         code = 1;

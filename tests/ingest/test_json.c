@@ -431,6 +431,26 @@ Test(ingest_json, duplicate_keys_are_rejected)
     th_result_clear(&res);
 }
 
+/* A bounded id set (endless streams) still finds a duplicate within the window, forgets ids
+ * older than the window, and counts every accepted id. */
+Test(ingest_json, bounded_id_set_finds_recent_duplicates_and_forgets_old_ids)
+{
+    ingest_idset_t *ids = ingest_idset_new();
+    ingest_idset_set_window(ids, 4); /* two generations of 2 ids */
+    th_result_t res;
+    const char *a = GOOD("W1") GOOD("W2") GOOD("W3") GOOD("W3") GOOD("W2");
+    th_read(&res, INGEST_FORMAT_NDJSON, a, strlen(a), 0, ids);
+    cr_assert_str_eq(res.order, "PPPRR");
+    th_result_clear(&res);
+    /* W4 and W5 fill a generation: W1 and W2 are forgotten, W3..W5 are remembered. */
+    const char *b = GOOD("W4") GOOD("W5") GOOD("W5") GOOD("W1");
+    th_read(&res, INGEST_FORMAT_NDJSON, b, strlen(b), 0, ids);
+    cr_assert_str_eq(res.order, "PPRP");
+    th_result_clear(&res);
+    cr_assert_eq(ingest_idset_size(ids), 6);
+    ingest_idset_destroy(&ids);
+}
+
 Test(ingest_json, duplicate_parcel_id_is_rejected_within_the_run)
 {
     const char *text = GOOD("A1") GOOD("A2") GOOD("A1");

@@ -44,6 +44,10 @@ ingest_idset_t *ingest_idset_new(void);
 void ingest_idset_destroy(ingest_idset_t **self_p);
 /* Number of parcel_ids accepted so far. */
 size_t ingest_idset_size(const ingest_idset_t *self);
+/* Bounds the set for endless streams: with window > 0 it remembers at least the last
+ * window / 2 and at most the last window distinct ids (two generations, see idset.c), so its
+ * memory stops growing; 0 (the default) remembers every id. Call before the first read. */
+void ingest_idset_set_window(ingest_idset_t *self, size_t window);
 
 /* ============ Reader ============ */
 
