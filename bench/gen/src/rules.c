@@ -319,10 +319,25 @@ static const char *const s_dropped_words[] = {
     "prof",    "sir",     "sheikh",  "shaykh", "haji",         "hajji", "mullah",      "maulana",
     "sayyid",  "sayed",   "general", "col",    "capt",         NULL};
 
+/* Whether token (y folded to i, see s_tokens) equals word once folded the same way. */
+static bool s_eq_folded(const char *token, const char *word)
+{
+    for (;;) {
+        char c = *word++;
+        if (c == 'y')
+            c = 'i';
+        if (*token != c)
+            return false;
+        if (c == '\0')
+            return true;
+        token++;
+    }
+}
+
 static bool s_is_dropped_word(const char *token)
 {
     for (size_t i = 0; s_dropped_words[i]; i++)
-        if (strcmp(token, s_dropped_words[i]) == 0)
+        if (s_eq_folded(token, s_dropped_words[i]))
             return true;
     return false;
 }
@@ -339,8 +354,10 @@ static bool s_single_letter(const char *t)
 
 /* Splits a folded name into sorted, unique tokens the way the screen's NAME normalisation does:
  * every byte that is not a letter, digit or part of a non-ASCII character separates, and runs of
- * single letters join ("s.a." -> "sa", "o'brien" -> "o", "brien"). With 'drop', legal forms and
- * honorifics are removed. 'buf' holds the token bytes. Returns the number of tokens. */
+ * single letters join ("s.a." -> "sa", "o'brien" -> "o", "brien"); y is written i, as screen's
+ * NAME mode folds it ("Yan" and "IAN" are one name to the screen).
+ * With 'drop', legal forms and honorifics are removed. 'buf' holds the token bytes. Returns the
+ * number of tokens. */
 static size_t s_tokens(const char *folded, char *buf, size_t size, char **tokens, bool drop)
 {
     char *raw[GEN_MAX_TOKENS];
@@ -356,6 +373,8 @@ static size_t s_tokens(const char *folded, char *buf, size_t size, char **tokens
                 raw[n++] = buf + len;
                 in_token = true;
             }
+            if (c == 'y')
+                c = 'i';
             buf[len++] = (char)c;
         } else if (in_token) {
             buf[len++] = '\0';

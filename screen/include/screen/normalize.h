@@ -7,8 +7,12 @@
  *     without a decomposition are transliterated ("ø" -> "o", "ł" -> "l", "æ" -> "ae");
  *   - every character that is not a letter or a decimal digit is a separator; a run of
  *     separators becomes one space; no space at either end;
+ *   - Cyrillic, Greek and Arabic letters are romanised (screen/src/translit.c: "Янукович" ->
+ *     "yanukovych" in a Ukrainian field, "yanukovich" in a Russian one; "Σοφία" -> "sofia";
+ *     "علي" -> "ali"), so names in the original script meet the lists' romanised entries;
  *   - Han/kana ideographs are tokens of their own (CJK text has no spaces between words);
- *   - NAME mode also joins runs of single ASCII letters ("J. P." -> "jp", "S.A." -> "sa") and
+ *   - NAME mode writes y as i ("Yuriy" and "Iurii" are one name: romanisations swap them),
+ *     joins runs of single ASCII letters ("J. P." -> "jp", "S.A." -> "sa") and
  *     drops legal-form words (ltd, llc, co, gmbh, ...) and honorifics (mr, dr, sheikh, ...) as
  *     whole tokens. If that leaves nothing, the TEXT-mode result is used instead.
  * Plain ASCII takes a table-driven fast path; utf8proc is called only for non-ASCII characters.

@@ -31,6 +31,9 @@ int bench_ingest_decode_main(int argc, char **argv);
 int bench_screen_scan_main(int argc, char **argv);
 /* Name-matching quality: recall/precision of perturbed OFAC names, clean-name FPR (screen). */
 int bench_screen_names_eval_main(int argc, char **argv);
+/* Original-script recall and clean-parcel false positives, real lists loaded together
+ * (screen + ingest). */
+int bench_screen_lists_eval_main(int argc, char **argv);
 /* Durable verdict writes through sink's store (sink). */
 int bench_sink_store_main(int argc, char **argv);
 
