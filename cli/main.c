@@ -11,6 +11,7 @@
 #include "ingest/ingest.h"
 #include "screen/import.h"
 #include "screen/screen.h"
+#include "sink/allowlist.h"
 #include "sink/export.h"
 #include "sink/queue.h"
 #include "sink/sink.h"
@@ -30,6 +31,7 @@ static const cli_command_t s_commands[] = {
     { "sink", sink_main, "stage 3: store verdicts durably, keep the officers' queue" },
     { "export", sink_export_main, "print every stored verdict as NDJSON" },
     { "queue", sink_queue_main, "the officers' queue: list, show, claim, resolve" },
+    { "allowlist", sink_allowlist_main, "officers' false positives: list, export, remove" },
     { "watchlist", s_watchlist_main, "watchlists: import official lists, check" },
     { "generate", gen_main, "generate a synthetic manifest with planted hits" },
     { "bench", bench_main, "benchmark suite: throughput, latency, baselines (BENCH.md)" },
@@ -47,15 +49,18 @@ static int s_watchlist_main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         FILE *out = argc < 2 ? stderr : stdout;
-        fprintf(out, "usage: parcelscreen watchlist import|check [options]\n"
+        fprintf(out, "usage: parcelscreen watchlist import|check|compile [options]\n"
                      "  import   turn an official list into SPEC watchlist CSV\n"
-                     "  check    load and compile watchlists, print what they hold\n");
+                     "  check    load and compile watchlists, print what they hold\n"
+                     "  compile  write the compiled databases for screen --compiled\n");
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "import"))
         return screen_import_main(argc - 1, argv + 1);
     if (!strcmp(argv[1], "check"))
         return screen_watchlist_check_main(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "compile"))
+        return screen_watchlist_compile_main(argc - 1, argv + 1);
     fprintf(stderr, "parcelscreen: watchlist: unknown subcommand '%s'\n", argv[1]);
     return 2;
 }

@@ -7,11 +7,16 @@
 #include "core/buf.h"
 #include "core/core.h"
 #include "core/str.h"
+#include "screen/allowlist.h"
 #include "screen/matcher.h"
+#include "screen/normalize.h"
 #include "screen/scanner.h"
+#include "screen/screen.h"
 #include "screen/watchlist.h"
 
 #include <hs.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
 /* ============ CSV (RFC 4180) reader: csv.c ============ */
 
@@ -184,6 +189,21 @@ size_t screen__fuzzy_candidates(const screen__fuzzy_t *fz, screen__fuzzy_state_t
 double screen__fuzzy_verify(const screen__fuzzy_t *fz, screen__fuzzy_state_t *st, uint32_t entry,
                             uint32_t *start, uint32_t *end);
 
+/* ============ Allow-list: allowlist.c (screen/allowlist.h) ============ */
+
+/* Allow-listed (rule, NAME-normalised name) pairs: key = name, refs[].rule = rule index.
+ * Part of the matcher, read-only once attached. Zeroed = empty. */
+typedef struct {
+    screen__table_t names;        /* empty (group_count 0) when no allow-list is attached */
+    screen_allowlist_info_t info; /* counts */
+} screen__allow_t;
+
+void screen__allow_clear(screen__allow_t *self);
+/* True when (rule, NAME-normalised [text, text + len)) is allow-listed; norm is the caller's
+ * scratch buffer (overwritten). */
+bool screen__allow_has(const screen__allow_t *self, uint32_t rule, const char *text, size_t len,
+                       screen_norm_t *norm);
+
 /* ============ The compiled matcher: matcher.c builds it, scanner.c reads it ============ */
 
 /* Name rules with more tokens than this get no sorted-token key (literal matching only). */
@@ -215,11 +235,34 @@ struct screen_matcher {
     screen__table_t alnum_ids;                      /* tax ids and item ids, upper alnum */
     hs_scratch_t *scratch;                          /* prototype, cloned by each scanner */
     screen_matcher_info_t info;                     /* counts and sizes */
+    screen__allow_t allow;                          /* officers' allow-list (allowlist.c) */
 };
 
 /* The sorted-token key of a NAME-normalised text ("zawahiri ayman al" -> "al ayman zawahiri")
  * into out. Returns false when the text has no token or more than SCREEN__MAX_SORT_TOKENS. */
 bool screen__sorted_tokens(const char *text, size_t len, core_buf_t *out);
+
+/* ============ Compiled-database file: dbcache.c ============ */
+
+#define SCREEN__DBCACHE_KEY_LEN 32
+
+/* The key of m's Hyperscan databases (BLAKE2b-256 of the compile scheme, Hyperscan version,
+ * host platform and every pattern as compiled). m's tables must be built. */
+void screen__dbcache_key(const screen_matcher_t *m, unsigned char key[SCREEN__DBCACHE_KEY_LEN]);
+/* Loads m's databases from path when its key is 'key' and it is intact. Returns 0, or -errno
+ * with a reason in why (-ENOENT: no file, -ESTALE: other key); m's databases stay NULL then. */
+int screen__dbcache_load(screen_matcher_t *m, const char *path,
+                         const unsigned char key[SCREEN__DBCACHE_KEY_LEN], char *why);
+/* Writes m's databases to path (path.tmp.<pid>, then rename). Returns 0 or -errno with err. */
+int screen__dbcache_save(const screen_matcher_t *m, const char *path,
+                         const unsigned char key[SCREEN__DBCACHE_KEY_LEN], char *err);
+
+/* ============ The stage: run.c ============ */
+
+/* Loads cfg's watchlists and builds the matcher (with cfg->compiled): the one build path of
+ * the stage, at start and on every reload, so whatever is loaded at start is reloaded too.
+ * Returns NULL with "file:line: reason" in err. */
+screen_matcher_t *screen__build_matcher(const screen_config_t *cfg, char *err);
 
 /* ============ Scan workers: worker.c (run.c drives them) ============ */
 
@@ -238,14 +281,50 @@ typedef struct {
     uint32_t scan_errors; /* parcels whose scan failed (Hyperscan error) */
 } screen__report_t;
 
+/* One loaded set of lists (a "generation"): the matcher and a reference count. The stage's
+ * current generation holds one reference, each worker one for the generation its scanner
+ * reads; the last unref frees the matcher (any thread). */
+typedef struct {
+    screen_matcher_t *matcher; /* owned */
+    atomic_uint refs;          /* references */
+    uint64_t number;           /* 1 at start, +1 per successful reload */
+} screen__gen_t;
+
+/* Where workers find the current generation. main swaps it under 'lock' and bumps 'number';
+ * workers compare 'number' (one atomic load per batch) and take a reference under 'lock'. */
+typedef struct {
+    pthread_mutex_t lock;        /* guards gen */
+    screen__gen_t *gen;          /* current generation (one reference held by the slot) */
+    atomic_uint_fast64_t number; /* gen->number, readable without the lock */
+} screen__slot_t;
+
+/* Makes generation 'number' of *matcher_p (taken; *matcher_p = NULL) with one reference. */
+screen__gen_t *screen__gen_new(screen_matcher_t **matcher_p, uint64_t number);
+void screen__gen_ref(screen__gen_t *gen);
+/* Drops a reference; the last one frees the matcher. *gen_p = NULL. */
+void screen__gen_unref(screen__gen_t **gen_p);
+
+void screen__slot_init(screen__slot_t *slot, screen__gen_t *gen);
+/* Returns a new reference to the current generation. */
+screen__gen_t *screen__slot_get(screen__slot_t *slot);
+/* Makes gen (its reference moves into the slot) current; drops the slot's old reference. */
+void screen__slot_publish(screen__slot_t *slot, screen__gen_t *gen);
+/* Drops the slot's reference. */
+void screen__slot_clear(screen__slot_t *slot);
+
 typedef struct screen__worker screen__worker_t;
 
 /* Starts a worker thread that PULLs batches from 'work_endpoint' and PUSHes reports to
  * 'done_endpoint' (both inproc, bound by the caller in 'ctx'). The worker owns a scanner of
- * 'matcher'. It stops when the context is shut down (ETERM). Returns NULL with a reason. */
+ * the slot's current generation, made before this returns; between batches (and every
+ * 100 ms when idle) it moves to a newer generation: new scanner, the old generation's
+ * reference dropped. 'slot' and 'policy' must outlive the worker. It stops when the context
+ * is shut down (ETERM). Returns NULL with a reason. */
 screen__worker_t *screen__worker_start(void *ctx, const char *work_endpoint,
-                                       const char *done_endpoint, const screen_matcher_t *matcher,
+                                       const char *done_endpoint, screen__slot_t *slot,
                                        const screen_policy_t *policy, int index, char *err);
+/* Generation number the worker screens with now (for tests and logs). */
+uint64_t screen__worker_generation(const screen__worker_t *self);
 /* Joins the thread (after zmq_ctx_shutdown) and frees the worker; *self_p becomes NULL. */
 void screen__worker_join(screen__worker_t **self_p);
 

@@ -62,6 +62,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/log.h"
 #include "internal.h"
 #include "screen/normalize.h"
 
@@ -395,7 +396,62 @@ static void s_build(screen_matcher_t *self)
     core_buf_clear(&b.key);
 }
 
+/* Compiles the databases of every class. */
+static int s_compile_all(screen_matcher_t *self, char *err)
+{
+    for (int cls = 0; cls < SCREEN_CLASS_COUNT; cls++)
+        if (s_compile_literals(self, (screen_class_t)cls, err) != 0 ||
+            s_compile_regexes(self, (screen_class_t)cls, err) != 0)
+            return -EINVAL;
+    return 0;
+}
+
+/* Loads the databases from opts->compiled, or compiles them and (re)writes the file. */
+static int s_databases(screen_matcher_t *self, const screen_matcher_opts_t *opts, char *err)
+{
+    const char *path = opts ? opts->compiled : NULL;
+    if (path == NULL || path[0] == '\0') {
+        self->info.db_source = SCREEN_DB_COMPILED;
+        return s_compile_all(self, err);
+    }
+    unsigned char key[SCREEN__DBCACHE_KEY_LEN];
+    screen__dbcache_key(self, key);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        self->info.db_key[2 * i] = hex[key[i] >> 4];
+        self->info.db_key[2 * i + 1] = hex[key[i] & 15];
+    }
+    self->info.db_key[16] = '\0';
+    char why[CORE_ERR_LEN];
+    int rc = screen__dbcache_load(self, path, key, why);
+    if (rc == 0) {
+        self->info.db_source = SCREEN_DB_LOADED;
+        return 0;
+    }
+    if (rc == -ENOENT)
+        core_log(CORE_LOG_INFO, "compiled watchlist %s: absent, compiling", path);
+    else if (rc == -ESTALE)
+        core_log(CORE_LOG_INFO, "compiled watchlist %s: %s, recompiling", path, why);
+    else
+        core_log(CORE_LOG_WARN, "compiled watchlist %s: %s, recompiling", path, why);
+    if (s_compile_all(self, err) != 0)
+        return -EINVAL;
+    if (screen__dbcache_save(self, path, key, why) != 0) {
+        core_log(CORE_LOG_WARN, "compiled watchlist not written: %s", why);
+        self->info.db_source = SCREEN_DB_WRITE_FAILED;
+    } else {
+        self->info.db_source = SCREEN_DB_WRITTEN;
+    }
+    return 0;
+}
+
 screen_matcher_t *screen_matcher_new(screen_watchlist_t **watchlist_p, char *err)
+{
+    return screen_matcher_new_opts(watchlist_p, NULL, err);
+}
+
+screen_matcher_t *screen_matcher_new_opts(screen_watchlist_t **watchlist_p,
+                                          const screen_matcher_opts_t *opts, char *err)
 {
     core_assert(watchlist_p != NULL);
     core_assert(*watchlist_p != NULL);
@@ -408,11 +464,13 @@ screen_matcher_t *screen_matcher_new(screen_watchlist_t **watchlist_p, char *err
     self->info.rules = self->rule_count;
 
     s_build(self);
+    int64_t t_hs = core_mono_ns();
+    if (s_databases(self, opts, err) != 0)
+        goto out_destroy;
+    self->info.hs_ms = (double)(core_mono_ns() - t_hs) / 1e6;
     for (int cls = 0; cls < SCREEN_CLASS_COUNT; cls++) {
         screen__class_db_t *c = &self->classes[cls];
-        if (s_compile_literals(self, (screen_class_t)cls, err) != 0 ||
-            s_compile_regexes(self, (screen_class_t)cls, err) != 0 ||
-            s_grow_scratch(self, c->literal_db, err) != 0 ||
+        if (s_grow_scratch(self, c->literal_db, err) != 0 ||
             s_grow_scratch(self, c->regex_db, err) != 0)
             goto out_destroy;
         self->info.literal_patterns[cls] = c->literals.group_count;
@@ -461,6 +519,7 @@ void screen_matcher_destroy(screen_matcher_t **self_p)
     screen__table_clear(&self->emails);
     screen__table_clear(&self->alnum_ids);
     hs_free_scratch(self->scratch);
+    screen__allow_clear(&self->allow);
     screen_watchlist_destroy(&self->watchlist);
     free(self);
     *self_p = NULL;

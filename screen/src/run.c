@@ -24,8 +24,23 @@
  * workers' blocking recv return ETERM, they close their sockets and are joined; main closes its
  * sockets (the verdicts socket lingers so queued verdicts still leave) and terms the context.
  * Batches ingest sent that were never read are not acknowledged by the sink, so ingest resends
- * them: nothing is lost. */
+ * them: nothing is lost.
+ *
+ * Hot reload (SIGHUP, or CONTROL "reload" on --control): Suricata's DetectEngineReloadThreads
+ * shape, without blocking anything. A builder thread runs screen__build_matcher (the one build
+ * path, also used at start) while the workers keep screening; main joins it when done (it
+ * looks every 50 ms) and publishes the new matcher as the next generation in the slot
+ * (worker.c: refcounted generations, a mutex for taking a reference, an atomic number for the
+ * per-batch check). Each worker moves to it when its next batch arrives, so one batch is
+ * screened by one generation and its VERDICT_BATCH names that generation's version; the batch
+ * queue is never touched, so nothing is lost or screened twice. The last reference frees the
+ * old matcher. A refused build logs one line, counts reloads_failed and changes nothing.
+ * Rejected: pausing dispatch until workers drain (a stall per reload, and idle workers would
+ * still need a wake-up); swapping the matcher under running scanners (their scratch and
+ * per-rule state belong to the old one). */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,24 +74,44 @@ typedef struct {
     uint64_t ends_forwarded;     /* END messages passed on */
 } s_counters_t;
 
+/* A reload in progress: the new matcher is built in its own thread by screen__build_matcher,
+ * the same path as at start, while the workers go on with the current one. */
 typedef struct {
-    const screen_config_t *cfg; /* configuration */
-    screen_matcher_t *matcher;  /* compiled watchlists */
-    void *ctx;                  /* ZeroMQ context */
-    void *parcels;              /* PULL from ingest */
-    void *verdicts;             /* PUSH to sink */
-    void *stats;                /* PUSH to the controller, or NULL */
-    void *work;                 /* inproc PUSH to workers */
-    void *done;                 /* inproc PULL from workers */
-    screen__worker_t **workers; /* started workers */
-    int worker_count;           /* entries in workers */
-    uint64_t dispatched;        /* batches handed to workers */
-    uint64_t completed;         /* reports received back */
-    bool end_pending;           /* END received, not yet forwarded */
-    bool final_sent;            /* a final STATS went out and nothing came after it */
-    core_buf_t end;             /* the END frame as received */
-    s_counters_t n;             /* counters */
-    core_buf_t buf;             /* STATS encoding */
+    pthread_t thread;           /* the builder */
+    bool running;               /* thread started, not yet joined */
+    atomic_bool done;           /* set by the builder when result/err are final */
+    const screen_config_t *cfg; /* what to build */
+    screen_matcher_t *result;   /* the new matcher, NULL on failure */
+    char err[CORE_ERR_LEN];     /* why it failed */
+    int64_t started_ns;         /* for the log line */
+} s_reload_t;
+
+typedef struct {
+    const screen_config_t *cfg;  /* configuration */
+    screen__slot_t slot;         /* current generation of the compiled watchlists */
+    uint64_t generations;        /* generations made (1 + successful reloads) */
+    s_reload_t reload;           /* background build */
+    bool reload_wanted;          /* SIGHUP or CONTROL reload not yet started */
+    uint64_t reloads;            /* successful reloads (process lifetime, not per run) */
+    uint64_t reloads_failed;     /* refused reloads (process lifetime) */
+    screen_policy_t policy;      /* scanners' policy, also for later generations */
+    screen_list_threshold_t *lt; /* policy.list_thresholds (owned) */
+    void *control;               /* PULL for CONTROL, or NULL */
+    void *ctx;                   /* ZeroMQ context */
+    void *parcels;               /* PULL from ingest */
+    void *verdicts;              /* PUSH to sink */
+    void *stats;                 /* PUSH to the controller, or NULL */
+    void *work;                  /* inproc PUSH to workers */
+    void *done;                  /* inproc PULL from workers */
+    screen__worker_t **workers;  /* started workers */
+    int worker_count;            /* entries in workers */
+    uint64_t dispatched;         /* batches handed to workers */
+    uint64_t completed;          /* reports received back */
+    bool end_pending;            /* END received, not yet forwarded */
+    bool final_sent;             /* a final STATS went out and nothing came after it */
+    core_buf_t end;              /* the END frame as received */
+    s_counters_t n;              /* counters */
+    core_buf_t buf;              /* STATS encoding */
 } s_stage_t;
 
 static void s_send_stats(s_stage_t *st, bool final)
@@ -91,9 +126,14 @@ static void s_send_stats(s_stage_t *st, bool final)
     proto_stats_set(&stats, "verdicts_red", st->n.verdicts_red);
     proto_stats_set(&stats, "verdicts_yellow", st->n.verdicts_yellow);
     proto_stats_set(&stats, "verdicts_green", st->n.verdicts_green);
-    proto_stats_set(&stats, "rules_loaded", screen_matcher_info(st->matcher)->rules);
+    /* Only main publishes generations, so it reads slot.gen without the lock. */
+    const screen_matcher_t *matcher = st->slot.gen->matcher;
+    proto_stats_set(&stats, "rules_loaded", screen_matcher_info(matcher)->rules);
     proto_stats_set(&stats, "rules_skipped",
-                    screen_watchlist_skipped(screen_matcher_watchlist(st->matcher)));
+                    screen_watchlist_skipped(screen_matcher_watchlist(matcher)));
+    proto_stats_set(&stats, "reloads", st->reloads);
+    proto_stats_set(&stats, "reloads_failed", st->reloads_failed);
+    proto_stats_set(&stats, "watchlist_generation", st->slot.gen->number);
     proto_stats_set(&stats, "batches_rejected", st->n.batches_rejected);
     proto_stats_set(&stats, "hits_dropped", st->n.hits_dropped);
     proto_stats_set(&stats, "selected_at_random", st->n.selected_at_random);
@@ -236,6 +276,114 @@ static bool s_forward_end(s_stage_t *st)
     return true;
 }
 
+/* ============ Hot reload ============ */
+
+screen_matcher_t *screen__build_matcher(const screen_config_t *cfg, char *err)
+{
+    screen_watchlist_t *wl = screen_watchlist_load((const char *const *)cfg->watchlist.items,
+                                                   cfg->watchlist.count, NULL, err);
+    if (wl == NULL)
+        return NULL;
+    screen_matcher_opts_t opts = {.compiled = cfg->compiled};
+    screen_matcher_t *m = screen_matcher_new_opts(&wl, &opts, err);
+    /* The officers' allow-list lives in the matcher: a reload re-reads it too. */
+    if (m && cfg->allowlist.count > 0 &&
+        screen_matcher_load_allowlist(m, (const char *const *)cfg->allowlist.items,
+                                      cfg->allowlist.count, err) != 0)
+        screen_matcher_destroy(&m);
+    return m;
+}
+
+static void *s_reload_thread(void *arg)
+{
+    s_reload_t *r = arg;
+    r->result = screen__build_matcher(r->cfg, r->err);
+    atomic_store_explicit(&r->done, true, memory_order_release);
+    return NULL;
+}
+
+static void s_reload_start(s_stage_t *st)
+{
+    s_reload_t *r = &st->reload;
+    r->cfg = st->cfg;
+    r->result = NULL;
+    r->err[0] = '\0';
+    atomic_store(&r->done, false);
+    r->started_ns = core_mono_ns();
+    int rc = pthread_create(&r->thread, NULL, s_reload_thread, r);
+    if (rc != 0) {
+        core_log(CORE_LOG_ERROR, "reload refused: pthread_create: %s", strerror(rc));
+        st->reloads_failed++;
+        return;
+    }
+    r->running = true;
+    core_log(CORE_LOG_INFO, "reload: building the watchlists again in the background");
+}
+
+/* Joins a finished (or, when wait, any) build and publishes its matcher. */
+static void s_reload_finish(s_stage_t *st, bool wait)
+{
+    s_reload_t *r = &st->reload;
+    if (!r->running || (!wait && !atomic_load_explicit(&r->done, memory_order_acquire)))
+        return;
+    pthread_join(r->thread, NULL);
+    r->running = false;
+    double ms = (double)(core_mono_ns() - r->started_ns) / 1e6;
+    if (r->result == NULL) {
+        st->reloads_failed++;
+        core_log(CORE_LOG_ERROR, "reload refused, keeping watchlist %s: %s",
+                 screen_watchlist_version(screen_matcher_watchlist(st->slot.gen->matcher)), r->err);
+        return;
+    }
+    const screen_watchlist_t *wl = screen_matcher_watchlist(r->result);
+    const screen_matcher_info_t *info = screen_matcher_info(r->result);
+    core_log(CORE_LOG_INFO,
+             "reload: watchlist %s -> %s: %s; %zu rules in %.0f ms (databases %s in %.0f ms)",
+             screen_watchlist_version(screen_matcher_watchlist(st->slot.gen->matcher)),
+             screen_watchlist_version(wl), screen_watchlist_description(wl), info->rules, ms,
+             info->db_source == SCREEN_DB_LOADED ? "loaded" : "compiled", info->hs_ms);
+    screen__gen_t *gen = screen__gen_new(&r->result, ++st->generations);
+    screen__slot_publish(&st->slot, gen); /* workers switch at their next batch */
+    st->reloads++;
+}
+
+/* Reads CONTROL messages: "reload" asks for a reload, "stop" for a stop. */
+static void s_control(s_stage_t *st)
+{
+    for (;;) {
+        zmq_msg_t msg;
+        zmq_msg_init(&msg);
+        if (zmq_msg_recv(&msg, st->control, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&msg);
+            return;
+        }
+        proto_control_t c;
+        proto_msg_type_t type = PROTO_MSG_CONTROL;
+        char err[CORE_ERR_LEN] = "";
+        const void *data = zmq_msg_data(&msg);
+        size_t len = zmq_msg_size(&msg);
+        int rc = proto_msg_type(data, len, &type, err);
+        if (rc == 0 && type != PROTO_MSG_CONTROL) {
+            rc = -EPROTO;
+            core_err_set(err, "message type %d is not CONTROL", (int)type);
+        }
+        if (rc == 0)
+            rc = proto_control_decode(data, len, &c, err);
+        if (rc != 0) {
+            core_log(CORE_LOG_WARN, "control: message of %zu bytes ignored: %s", len, err);
+        } else if (strcmp(c.command, "reload") == 0) {
+            core_log(CORE_LOG_INFO, "control: reload requested");
+            st->reload_wanted = true;
+        } else if (strcmp(c.command, "stop") == 0) {
+            core_log(CORE_LOG_INFO, "control: stop requested");
+            core_signals_request_stop();
+        } else {
+            core_log(CORE_LOG_WARN, "control: unknown command '%s' ignored", c.command);
+        }
+        zmq_msg_close(&msg);
+    }
+}
+
 static int s_loop(s_stage_t *st)
 {
     const screen_config_t *cfg = st->cfg;
@@ -244,6 +392,13 @@ static int s_loop(s_stage_t *st)
     int64_t next_stats = core_mono_ns() + interval_ns;
     bool stopping = false;
     for (;;) {
+        if (core_signals_take_reload())
+            st->reload_wanted = true;
+        s_reload_finish(st, false);
+        if (st->reload_wanted && !st->reload.running && !stopping) {
+            st->reload_wanted = false; /* a request during a build starts another one after */
+            s_reload_start(st);
+        }
         if (!stopping && core_signals_stop_requested()) {
             core_log(CORE_LOG_INFO, "stop requested: finishing %llu batches in flight",
                      (unsigned long long)(st->dispatched - st->completed));
@@ -255,9 +410,10 @@ static int s_loop(s_stage_t *st)
             return 0;
 
         bool take = !stopping && !st->end_pending && st->dispatched - st->completed < max_out;
-        zmq_pollitem_t items[2] = {
+        zmq_pollitem_t items[3] = {
             {st->done, 0, ZMQ_POLLIN, 0},
             {st->parcels, 0, (short)(take ? ZMQ_POLLIN : 0), 0},
+            {st->control, 0, ZMQ_POLLIN, 0},
         };
         int64_t now = core_mono_ns();
         long timeout = (long)((next_stats - now) / 1000000);
@@ -265,7 +421,9 @@ static int s_loop(s_stage_t *st)
             timeout = 0;
         if (timeout > 200)
             timeout = 200; /* signals are flags: look at them often enough */
-        if (zmq_poll(items, 2, timeout) < 0) {
+        if (st->reload.running && timeout > 50)
+            timeout = 50; /* publish a finished build soon */
+        if (zmq_poll(items, st->control ? 3 : 2, timeout) < 0) {
             if (zmq_errno() == EINTR)
                 continue;
             core_log(CORE_LOG_ERROR, "poll: %s", zmq_strerror(zmq_errno()));
@@ -273,6 +431,8 @@ static int s_loop(s_stage_t *st)
         }
         if ((items[0].revents & ZMQ_POLLIN) && s_collect(st) != 0)
             return 1;
+        if (st->control && (items[2].revents & ZMQ_POLLIN))
+            s_control(st);
         while (take && (items[1].revents & ZMQ_POLLIN)) {
             zmq_msg_t msg;
             zmq_msg_init(&msg);
@@ -312,6 +472,14 @@ static int s_start(s_stage_t *st, char *err)
         if (st->stats == NULL)
             return -EINVAL;
     }
+    if (cfg->control && cfg->control[0]) {
+        st->control = proto_socket_new(st->ctx, ZMQ_PULL, cfg->control, true, 16, 0, err);
+        if (st->control == NULL)
+            return -EINVAL;
+        /* A CONTROL message is under 300 bytes: a peer sending more is dropped by ZeroMQ. */
+        int64_t max = 4096;
+        zmq_setsockopt(st->control, ZMQ_MAXMSGSIZE, &max, sizeof(max));
+    }
     /* inproc names unique per stage instance (tests run several in one process). */
     char work_ep[64];
     char done_ep[64];
@@ -331,37 +499,34 @@ static int s_start(s_stage_t *st, char *err)
         n = 1;
     if (n > SCREEN_MAX_WORKERS)
         n = SCREEN_MAX_WORKERS;
-    screen_policy_t policy = {
+    st->policy = (screen_policy_t){
         .red = (uint32_t)cfg->red,
         .yellow = (uint32_t)cfg->yellow,
         .random_rate = cfg->random_rate,
         .random_seed = (uint64_t)cfg->random_seed,
         .name_threshold = cfg->name_threshold,
     };
-    /* Validated by screen_main; each scanner resolves the thresholds per rule when it is made
-     * (screen__worker_start makes it before returning), so the array is freed here. */
-    screen_list_threshold_t *lt = NULL;
+    /* Validated by screen_main; each scanner resolves the thresholds per rule when it is made,
+     * and workers make new scanners on reload, so the array lives as long as the stage. */
     if (screen_list_thresholds_parse((const char *const *)cfg->list_threshold.items,
-                                     cfg->list_threshold.count, &lt, &policy.list_threshold_count,
-                                     err) != 0)
+                                     cfg->list_threshold.count, &st->lt,
+                                     &st->policy.list_threshold_count, err) != 0)
         return -EINVAL;
-    policy.list_thresholds = lt;
+    st->policy.list_thresholds = st->lt;
     st->workers = core_calloc((size_t)n, sizeof(*st->workers));
     for (int i = 0; i < n; i++) {
         st->workers[i] =
-            screen__worker_start(st->ctx, work_ep, done_ep, st->matcher, &policy, i, err);
-        if (st->workers[i] == NULL) {
-            free(lt);
+            screen__worker_start(st->ctx, work_ep, done_ep, &st->slot, &st->policy, i, err);
+        if (st->workers[i] == NULL)
             return -EINVAL;
-        }
         st->worker_count++;
     }
-    free(lt);
     return 0;
 }
 
 static void s_stop(s_stage_t *st)
 {
+    s_reload_finish(st, true); /* a build in progress cannot be interrupted: wait for it */
     if (st->ctx)
         zmq_ctx_shutdown(st->ctx); /* workers' recv returns ETERM */
     for (int i = 0; i < st->worker_count; i++)
@@ -373,38 +538,46 @@ static void s_stop(s_stage_t *st)
     proto_socket_close(&st->parcels);
     proto_socket_close(&st->verdicts);
     proto_socket_close(&st->stats);
+    proto_socket_close(&st->control);
     if (st->ctx) {
         while (zmq_ctx_term(st->ctx) != 0 && zmq_errno() == EINTR)
             ;
         st->ctx = NULL;
     }
     proto_socket_unlink_ipc(st->cfg->parcels);
+    if (st->cfg->control && st->cfg->control[0])
+        proto_socket_unlink_ipc(st->cfg->control);
     core_buf_clear(&st->end);
     core_buf_clear(&st->buf);
+    free(st->lt);
+    st->lt = NULL;
 }
 
 int screen_run(const screen_config_t *cfg)
 {
     core_assert(cfg != NULL);
     char err[CORE_ERR_LEN];
-    screen_watchlist_t *wl = screen_watchlist_load((const char *const *)cfg->watchlist.items,
-                                                   cfg->watchlist.count, NULL, err);
-    screen_matcher_t *matcher = wl ? screen_matcher_new(&wl, err) : NULL;
+    /* SIGHUP's default action would kill the stage while it compiles; the lists are being read
+     * anyway, so a reload asked for now is moot. */
+    signal(SIGHUP, SIG_IGN);
+    screen_matcher_t *matcher = screen__build_matcher(cfg, err);
     if (matcher == NULL) {
         fprintf(stderr, "parcelscreen: screen: %s\n", err);
         return 2;
     }
     const screen_watchlist_t *list = screen_matcher_watchlist(matcher);
     const screen_matcher_info_t *info = screen_matcher_info(matcher);
-    core_log(CORE_LOG_INFO, "watchlist %s: %s; %zu rules compiled in %.0f ms",
-             screen_watchlist_version(list), screen_watchlist_description(list), info->rules,
-             info->compile_ms);
+    core_log(
+        CORE_LOG_INFO, "watchlist %s: %s; %zu rules ready in %.0f ms (databases %s in %.0f ms)",
+        screen_watchlist_version(list), screen_watchlist_description(list), info->rules,
+        info->compile_ms, info->db_source == SCREEN_DB_LOADED ? "loaded" : "compiled", info->hs_ms);
 
     core_signals_install();
     s_stage_t st;
     memset(&st, 0, sizeof(st));
     st.cfg = cfg;
-    st.matcher = matcher;
+    st.generations = 1;
+    screen__slot_init(&st.slot, screen__gen_new(&matcher, 1));
     int rc = 0;
     if (s_start(&st, err) != 0) {
         fprintf(stderr, "parcelscreen: screen: %s\n", err);
@@ -418,6 +591,6 @@ int screen_run(const screen_config_t *cfg)
         core_log(CORE_LOG_INFO, "stopped (exit %d)", rc);
     }
     s_stop(&st);
-    screen_matcher_destroy(&matcher);
+    screen__slot_clear(&st.slot);
     return rc;
 }

@@ -7,7 +7,8 @@
  * keeps one candidate per field (leftmost, then longest), found in O(1) through per-rule stamp
  * arrays: each field visit takes a fresh stamp, so nothing is cleared between parcels. The
  * verdict sorts candidates by (field, start, rule id), scores all of them and reports at most
- * PROTO_MAX_HITS.
+ * PROTO_MAX_HITS. A name hit whose (rule, matched name) is on the matcher's allow-list
+ * (allowlist.c) is marked suppressed, which keeps it out of the score (proto_risk_score).
  *
  * Text fields: the name and description fields are normalised once and scanned once by their
  * class's literal database; an address (address + city + postcode) is normalised into one
@@ -609,6 +610,13 @@ static void s_verdict(screen_scanner_t *self, const proto_parcel_t *parcel, prot
                 .weight = rule->weight,
                 .suppressed = false,
             };
+            /* Officers' false positives (allowlist.c): recorded, not scored. */
+            if (rule->kind == SCREEN_KIND_NAME && self->m->allow.names.group_count > 0 &&
+                screen__allow_has(&self->m->allow, c->rule, hits[i].matched.ptr,
+                                  hits[i].matched.len, &self->norm)) {
+                hits[i].suppressed = true;
+                self->stats.hits_suppressed++;
+            }
         }
         out->risk_score = proto_risk_score(hits, (uint32_t)n);
         out->hits = hits;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "core/log.h"
@@ -45,8 +46,14 @@ static const core_config_opt_t s_opts[] = {
     {"name-threshold", CORE_CONFIG_DOUBLE, "0.85", 0.01, 1,
      offsetof(screen_config_t, name_threshold),
      "similarity (0..1) a spelling-tolerant name hit needs; 1 = exact names only"},
+    {"allowlist", CORE_CONFIG_LIST, NULL, 0, 0, offsetof(screen_config_t, allowlist),
+     "allow-list CSV files (rule_id,name_key,...: parcelscreen allowlist export); repeatable"},
     {"list-threshold", CORE_CONFIG_LIST, NULL, 0, 0, offsetof(screen_config_t, list_threshold),
      "LIST=X: name-threshold for the rules of one list (repeatable)"},
+    {"compiled", CORE_CONFIG_STR, NULL, 0, 0, offsetof(screen_config_t, compiled),
+     "compiled-database file: loaded when it matches the lists, else compiled and rewritten"},
+    {"control", CORE_CONFIG_STR, NULL, 0, 0, offsetof(screen_config_t, control),
+     "PULL endpoint for CONTROL messages: reload, stop (optional)"},
 };
 
 static const core_config_table_t s_table = {
@@ -101,11 +108,89 @@ out_usage:
     return 2;
 }
 
+/* ============ watchlist compile ============ */
+
+typedef struct {
+    core_strlist_t watchlist; /* files */
+    char *output;             /* compiled-database file */
+} s_compile_config_t;
+
+static const core_config_opt_t s_compile_opts[] = {
+    {"watchlist", CORE_CONFIG_LIST, NULL, 0, 0, offsetof(s_compile_config_t, watchlist),
+     "watchlist CSV files, in the order screen loads them (required)"},
+    {"output", CORE_CONFIG_STR, NULL, 0, 0, offsetof(s_compile_config_t, output),
+     "compiled-database file to write, for screen --compiled (required)"},
+};
+
+static const core_config_table_t s_compile_table = {
+    .name = "watchlist compile",
+    .usage = "--watchlist FILE... --output FILE",
+    .summary = "Compiles watchlists as screen does and writes the Hyperscan databases to a file "
+               "that screen --compiled loads at start instead of compiling (same lists, same "
+               "Hyperscan and CPU; anything else makes screen recompile).",
+    .opts = s_compile_opts,
+    .count = CORE_ARRAY_LEN(s_compile_opts),
+};
+
+int screen_watchlist_compile_main(int argc, char **argv)
+{
+    core_log_init("watchlist");
+    s_compile_config_t cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    char err[CORE_ERR_LEN];
+    int rc = core_config_parse(&s_compile_table, &cfg, argc, argv, stdout, err);
+    if (rc == 1) {
+        core_config_free(&s_compile_table, &cfg);
+        return 0;
+    }
+    if (rc == 0 && (cfg.watchlist.count == 0 || cfg.output == NULL || !cfg.output[0])) {
+        core_err_set(err, "--watchlist and --output are required (see --help)");
+        rc = -EINVAL;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "parcelscreen: watchlist compile: %s\n", err);
+        core_config_free(&s_compile_table, &cfg);
+        return 2;
+    }
+    /* Always compile: an up-to-date file would be "loaded" and not rewritten, which is fine,
+     * but 'compile' promises a fresh file. */
+    if (unlink(cfg.output) != 0 && errno != ENOENT) {
+        fprintf(stderr, "parcelscreen: watchlist compile: %s: %s\n", cfg.output, strerror(errno));
+        core_config_free(&s_compile_table, &cfg);
+        return 1;
+    }
+    screen_watchlist_t *wl = screen_watchlist_load((const char *const *)cfg.watchlist.items,
+                                                   cfg.watchlist.count, NULL, err);
+    screen_matcher_opts_t opts = {.compiled = cfg.output};
+    screen_matcher_t *m = wl ? screen_matcher_new_opts(&wl, &opts, err) : NULL;
+    if (m == NULL) {
+        fprintf(stderr, "parcelscreen: watchlist compile: %s\n", err);
+        core_config_free(&s_compile_table, &cfg);
+        return 2;
+    }
+    const screen_matcher_info_t *info = screen_matcher_info(m);
+    rc = 0;
+    if (info->db_source != SCREEN_DB_WRITTEN) {
+        fprintf(stderr, "parcelscreen: watchlist compile: %s not written\n", cfg.output);
+        rc = 1;
+    } else {
+        printf("version: %s\n", screen_watchlist_version(screen_matcher_watchlist(m)));
+        printf("files: %s\n", screen_watchlist_description(screen_matcher_watchlist(m)));
+        printf("key: %s\n", info->db_key);
+        printf("output: %s\n", cfg.output);
+        printf("compile: %.1f ms (Hyperscan %.1f ms)\n", info->compile_ms, info->hs_ms);
+    }
+    screen_matcher_destroy(&m);
+    core_config_free(&s_compile_table, &cfg);
+    return rc;
+}
+
 /* ============ watchlist check ============ */
 
 typedef struct {
     core_strlist_t watchlist; /* files */
     char *today;              /* YYYY-MM-DD for validity windows, NULL = today */
+    char *compiled;           /* compiled-database file, as screen --compiled */
 } s_check_config_t;
 
 static const core_config_opt_t s_check_opts[] = {
@@ -113,6 +198,8 @@ static const core_config_opt_t s_check_opts[] = {
      "watchlist CSV files to load and compile (required)"},
     {"today", CORE_CONFIG_STR, NULL, 0, 0, offsetof(s_check_config_t, today),
      "evaluate valid_from/valid_to as of this date (YYYY-MM-DD; default: today, UTC)"},
+    {"compiled", CORE_CONFIG_STR, NULL, 0, 0, offsetof(s_check_config_t, compiled),
+     "compiled-database file, used as screen --compiled uses it (loaded or rewritten)"},
 };
 
 static const core_config_table_t s_check_table = {
@@ -170,7 +257,8 @@ int screen_watchlist_check_main(int argc, char **argv)
     screen_watchlist_opts_t opts = {.today = cfg.today};
     screen_watchlist_t *wl = screen_watchlist_load((const char *const *)cfg.watchlist.items,
                                                    cfg.watchlist.count, &opts, err);
-    screen_matcher_t *m = wl ? screen_matcher_new(&wl, err) : NULL;
+    screen_matcher_opts_t mopts = {.compiled = cfg.compiled};
+    screen_matcher_t *m = wl ? screen_matcher_new_opts(&wl, &mopts, err) : NULL;
     if (m == NULL) {
         fprintf(stderr, "parcelscreen: watchlist check: %s\n", err);
         core_config_free(&s_check_table, &cfg);
@@ -200,6 +288,11 @@ int screen_watchlist_check_main(int argc, char **argv)
     fprintf(out, "spelling-tolerant names: %zu names, %zu keys, %.1f ms\n", info->fuzzy_names,
             info->fuzzy_keys, info->fuzzy_ms);
     fprintf(out, "scratch: %zu bytes per worker\n", info->scratch_bytes);
+    static const char *const sources[] = {"compiled", "loaded from the compiled file",
+                                          "compiled, compiled file written",
+                                          "compiled, compiled file NOT written"};
+    fprintf(out, "databases: %s in %.1f ms%s%s\n", sources[info->db_source], info->hs_ms,
+            info->db_key[0] ? ", key " : "", info->db_key);
     fprintf(out, "compile: %.1f ms\n", info->compile_ms);
     screen_matcher_destroy(&m);
     core_config_free(&s_check_table, &cfg);

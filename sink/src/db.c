@@ -73,6 +73,15 @@ static const char *const s_migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'queue_events is append-only'); END;"
     "CREATE TRIGGER queue_events_no_delete BEFORE DELETE ON queue_events"
     "  BEGIN SELECT RAISE(ABORT, 'queue_events is append-only'); END;",
+    /* 1 -> 2: the allow-list (allowlist.c): a name hit an officer resolved false_positive. */
+    "CREATE TABLE allowlist ("
+    "  rule_id TEXT NOT NULL,"
+    "  name_key TEXT NOT NULL," /* the hit's matched party name; screen normalises it */
+    "  added_by TEXT NOT NULL," /* the officer who resolved */
+    "  added_at INTEGER NOT NULL,"
+    "  parcel_id TEXT NOT NULL," /* the resolved parcel it came from */
+    "  PRIMARY KEY (rule_id, name_key)"
+    ") WITHOUT ROWID;",
 };
 
 _Static_assert(CORE_ARRAY_LEN(s_migrations) == SINK__SCHEMA_VERSION,

@@ -12,7 +12,7 @@
 #include "proto/verdict.h"
 
 /* The schema version this program writes, kept in PRAGMA user_version. */
-#define SINK__SCHEMA_VERSION 1
+#define SINK__SCHEMA_VERSION 2
 
 /* How sink__db_open opens the file. */
 typedef enum {

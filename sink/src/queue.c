@@ -20,10 +20,13 @@
 #include "core/clock.h"
 #include "core/str.h"
 #include "internal.h"
+#include "sink/allowlist.h"
 
 #define QUEUE_MAX_OFFICER 64                                  /* bytes */
 #define QUEUE_MAX_NOTE 4096                                   /* bytes */
 #define QUEUE_MAX_LEASE_NS (366LL * 24 * 3600 * 1000000000LL) /* a year */
+#define QUEUE_STR2(x) #x
+#define QUEUE_STR(x) QUEUE_STR2(x) /* a number macro as SQL text */
 
 /* Columns of every entry query, in the order s_entry_from_row reads them. */
 #define ENTRY_COLUMNS                                                                              \
@@ -42,6 +45,8 @@ struct sink_queue {
     sqlite3_stmt *update_claim;   /* -> claimed */
     sqlite3_stmt *update_resolve; /* -> resolved */
     sqlite3_stmt *insert_event;   /* the transition log */
+    sqlite3_stmt *insert_allow;   /* allow-list entries of a false_positive resolution */
+    uint32_t allow_added;         /* entries the last resolution added */
     core_buf_t scratch;           /* verdict JSON work space */
 };
 
@@ -122,6 +127,22 @@ static int s_prepare_all(sink_queue_t *self, char *err)
         { &self->insert_event,
           "INSERT INTO queue_events (parcel_id, at, who, from_state, to_state, outcome, note)"
           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" },
+        /* Every name hit of the verdict (party name + rule), see sink/allowlist.h. A hits
+         * column that is not JSON (a file this program did not write) adds nothing. */
+        { &self->insert_allow,
+          "INSERT INTO allowlist (rule_id, name_key, added_by, added_at, parcel_id)"
+          " SELECT DISTINCT h.value ->> '$.rule_id', h.value ->> '$.matched', ?2, ?3, ?1"
+          " FROM verdicts v,"
+          " json_each(CASE WHEN json_valid(v.hits) THEN v.hits ELSE '[]' END) h"
+          " WHERE v.parcel_id = ?1 AND h.type = 'object'"
+          " AND h.value ->> '$.kind' = 'name'"
+          " AND json_type(h.value, '$.rule_id') = 'text'"
+          " AND json_type(h.value, '$.matched') = 'text'"
+          " AND length(CAST(h.value ->> '$.rule_id' AS BLOB))"
+          " BETWEEN 1 AND " QUEUE_STR(SINK_ALLOWLIST_MAX_RULE_ID)
+          " AND length(CAST(h.value ->> '$.matched' AS BLOB))"
+          " BETWEEN 1 AND " QUEUE_STR(SINK_ALLOWLIST_MAX_NAME)
+          " ON CONFLICT (rule_id, name_key) DO NOTHING" },
     };
     for (size_t i = 0; i < CORE_ARRAY_LEN(statements); i++) {
         int rc = sink__prepare(self->db, statements[i].sql, statements[i].stmt, err);
@@ -138,7 +159,8 @@ static void s_finalize_all(sink_queue_t *self)
         self->list[i] = NULL;
     }
     sqlite3_stmt **all[] = { &self->get,          &self->history,        &self->verdict,
-                             &self->update_claim, &self->update_resolve, &self->insert_event };
+                             &self->update_claim, &self->update_resolve, &self->insert_event,
+                             &self->insert_allow };
     for (size_t i = 0; i < CORE_ARRAY_LEN(all); i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -493,6 +515,17 @@ static int s_resolve_locked(sink_queue_t *self, const char *parcel_id, const cha
     rc = s_step_done(self, stmt, "resolve", err);
     if (rc != 0)
         return rc;
+    if (strcmp(outcome, "false_positive") == 0) {
+        /* Same transaction: the resolution and its allow-list entries commit together. */
+        stmt = self->insert_allow;
+        sqlite3_bind_text(stmt, 1, parcel_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 2, officer, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(stmt, 3, now_ns);
+        rc = s_step_done(self, stmt, "add allow-list entries", err);
+        if (rc != 0)
+            return rc;
+        self->allow_added = (uint32_t)sqlite3_changes(self->db);
+    }
     return s_log_event(self, parcel_id, now_ns, officer, SINK_QUEUE_CLAIMED, SINK_QUEUE_RESOLVED,
                        outcome, note, err);
 }
@@ -516,9 +549,19 @@ int sink_queue_resolve(sink_queue_t *self, const char *parcel_id, const char *of
         core_err_set(err, "note must be at most %d bytes of UTF-8", QUEUE_MAX_NOTE);
         return -EINVAL;
     }
+    self->allow_added = 0;
     int rc = sink__exec(self->db, "BEGIN IMMEDIATE", err);
     if (rc != 0)
         return rc;
-    return s_finish(self, s_resolve_locked(self, parcel_id, officer, outcome, note, now_ns, err),
-                    err);
+    rc = s_finish(self, s_resolve_locked(self, parcel_id, officer, outcome, note, now_ns, err),
+                  err);
+    if (rc != 0)
+        self->allow_added = 0;
+    return rc;
+}
+
+uint32_t sink_queue_allowlist_added(const sink_queue_t *self)
+{
+    core_assert(self != NULL);
+    return self->allow_added;
 }

@@ -304,7 +304,7 @@ static int s_show(sink_queue_t *queue, const queue_config_t *cfg, char *err)
     if (entry_rc == 0)
         sink_queue_get(queue, cfg->parcel, now, s_print_entry_detail, stdout, err);
     else
-        printf("state    not in the queue (no hit)\n");
+        printf("state    not in the queue (no hit, or only suppressed ones)\n");
     printf("verdict  %s\nhistory\n", verdict.len ? core_buf_cstr(&verdict) : "(none)");
     sink_queue_history(queue, cfg->parcel, s_print_event, stdout, err);
 
@@ -339,7 +339,10 @@ static int s_resolve(sink_queue_t *queue, const queue_config_t *cfg, char *err)
     if (rc == 0) {
         fputs("resolved ", stdout);
         s_print_safe(stdout, cfg->parcel);
-        printf(" as %s\n", cfg->outcome);
+        printf(" as %s", cfg->outcome);
+        if (strcmp(cfg->outcome, "false_positive") == 0)
+            printf(" (%u allow-list entries added)", sink_queue_allowlist_added(queue));
+        fputc('\n', stdout);
     }
     return rc == 0 ? 0 : rc == -EINVAL ? 2 : 1;
 }

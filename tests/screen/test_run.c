@@ -356,3 +356,144 @@ Test(screen_run, watchlist_check)
     cr_assert_eq(screen_watchlist_check_main(m.argc, m.argv), 2);
     th_tmp_clear(&tmp);
 }
+
+/* ============ Hot reload by CONTROL (and the counters) ============ */
+
+/* Sends CONTROL 'command' on sock. */
+static void s_control(void *sock, const char *command)
+{
+    proto_control_t c;
+    memset(&c, 0, sizeof(c));
+    snprintf(c.command, sizeof(c.command), "%s", command);
+    core_buf_t buf = {0};
+    proto_control_encode(&c, &buf);
+    s_send(sock, &buf);
+    core_buf_clear(&buf);
+}
+
+/* Waits (up to 30 s) for a STATS whose counter 'name' is at least 'want'. */
+static void s_wait_counter(void *controller, const char *name, uint64_t want)
+{
+    core_buf_t buf = {0};
+    for (int i = 0; i < 600; i++) {
+        if (!s_recv(controller, &buf, 50))
+            continue;
+        proto_stats_t st;
+        char err[CORE_ERR_LEN];
+        uint64_t val = 0;
+        if (proto_stats_decode(buf.data, buf.len, &st, err) == 0 &&
+            proto_stats_get(&st, name, &val) == 0 && val >= want) {
+            core_buf_clear(&buf);
+            return;
+        }
+    }
+    core_buf_clear(&buf);
+    cr_assert_fail("STATS %s never reached %llu", name, (unsigned long long)want);
+}
+
+/* Sends one batch of 'n' parcels and returns the VERDICT_BATCH's version and K2 hits. */
+static void s_screen_once(s_rig_t *r, uint64_t seq, int n, char *version, size_t cap,
+                          uint32_t *k2_hits)
+{
+    core_buf_t buf = {0};
+    s_batch(&buf, seq, n);
+    s_send(r->ingest, &buf);
+    cr_assert(s_recv(r->sink, &buf, 30000), "no verdicts for batch %llu", (unsigned long long)seq);
+    core_arena_t arena;
+    core_arena_init(&arena, 0);
+    proto_verdict_batch_t vb;
+    char err[CORE_ERR_LEN];
+    cr_assert_eq(proto_verdict_batch_decode(buf.data, buf.len, &vb, &arena, err), 0, "%s", err);
+    cr_assert_eq(vb.seq, seq);
+    cr_assert_eq(vb.count, (uint32_t)n);
+    cr_assert_lt(vb.watchlist_version.len, cap);
+    memcpy(version, vb.watchlist_version.ptr, vb.watchlist_version.len);
+    version[vb.watchlist_version.len] = '\0';
+    *k2_hits = 0;
+    for (uint32_t i = 0; i < vb.count; i++)
+        *k2_hits += (uint32_t)th_hit_count(&vb.verdicts[i], "K2");
+    core_arena_clear(&arena);
+    core_buf_clear(&buf);
+}
+
+Test(screen_run, control_reload_switches_lists_and_refuses_a_bad_one, .timeout = 120)
+{
+    s_rig_t r;
+    memset(&r, 0, sizeof(r));
+    th_tmp_init(&r.tmp);
+    const char *wl = th_tmp_write(&r.tmp, "wl.csv", s_watchlist, -1);
+    char control[300], control_at[320], parcels[320], verdicts[320], stats[320];
+    snprintf(r.parcels, sizeof(r.parcels), "ipc://%s/parcels", r.tmp.dir);
+    snprintf(r.verdicts, sizeof(r.verdicts), "ipc://%s/verdicts", r.tmp.dir);
+    snprintf(r.stats, sizeof(r.stats), "ipc://%s/stats", r.tmp.dir);
+    snprintf(control, sizeof(control), "ipc://%s/control", r.tmp.dir);
+    snprintf(control_at, sizeof(control_at), "@%s", control);
+    snprintf(parcels, sizeof(parcels), "@%s", r.parcels);
+    snprintf(verdicts, sizeof(verdicts), ">%s", r.verdicts);
+    snprintf(stats, sizeof(stats), ">%s", r.stats);
+    r.ctx = zmq_ctx_new();
+    r.sink = s_socket(r.ctx, ZMQ_PULL);
+    r.controller = s_socket(r.ctx, ZMQ_PULL);
+    r.ingest = s_socket(r.ctx, ZMQ_PUSH);
+    void *ctl = s_socket(r.ctx, ZMQ_PUSH);
+    cr_assert_eq(zmq_bind(r.sink, r.verdicts), 0);
+    cr_assert_eq(zmq_bind(r.controller, r.stats), 0);
+    cr_assert_eq(zmq_connect(r.ingest, r.parcels), 0);
+    cr_assert_eq(zmq_connect(ctl, control), 0);
+    const char *args[] = {
+        "screen", "--watchlist", wl,    "--parcels",   parcels,    "--verdicts",
+        verdicts, "--stats",     stats, "--control",   control_at, "--stats-interval-ms",
+        "20",     "--workers",   "2",   "--log-level", "error",    NULL};
+    s_args(&r.main, args);
+    cr_assert_eq(pthread_create(&r.thread, NULL, s_main_thread, &r.main), 0);
+
+    char v1[32], v2[32], v3[32];
+    uint32_t k2 = 0;
+    s_screen_once(&r, 1, 12, v1, sizeof(v1), &k2);
+    cr_assert_eq(k2, 0);
+
+    /* K2 added: CONTROL reload; batches after it are screened by the new lists. */
+    th_tmp_write(&r.tmp, "wl.csv",
+                 TH_HEADER "K1,counterfeit,keyword,items.description,replica,60,\n"
+                           "N1,sdn,name,party.name,\"SMITH, John\",90,\n"
+                           "K2,textiles,keyword,items.description,socks,10,\n",
+                 -1);
+    s_control(ctl, "reload");
+    s_wait_counter(r.controller, "reloads", 1);
+    s_screen_once(&r, 2, 12, v2, sizeof(v2), &k2);
+    cr_assert_str_neq(v2, v1, "the version names the new content");
+    cr_assert_eq(k2, 8, "12 parcels, every third has a replica, the rest socks");
+
+    /* Garbage and an unknown command on the control socket are ignored. */
+    core_buf_t junk = {0};
+    core_buf_append_str(&junk, "not a message");
+    s_send(ctl, &junk);
+    core_buf_clear(&junk);
+    s_control(ctl, "dance");
+
+    /* A broken list: refused and counted, the running lists stay. */
+    th_tmp_write(&r.tmp, "wl.csv", TH_HEADER "K1,counterfeit,keyword,items.description,,60,\n", -1);
+    s_control(ctl, "reload");
+    s_wait_counter(r.controller, "reloads_failed", 1);
+    s_screen_once(&r, 3, 12, v3, sizeof(v3), &k2);
+    cr_assert_str_eq(v3, v2);
+    cr_assert_eq(k2, 8);
+
+    /* SIGHUP reloads too (the same list as now: counted, same version). */
+    th_tmp_write(&r.tmp, "wl.csv",
+                 TH_HEADER "K1,counterfeit,keyword,items.description,replica,60,\n"
+                           "N1,sdn,name,party.name,\"SMITH, John\",90,\n"
+                           "K2,textiles,keyword,items.description,socks,10,\n",
+                 -1);
+    raise(SIGHUP);
+    s_wait_counter(r.controller, "reloads", 2);
+    s_wait_counter(r.controller, "watchlist_generation", 3);
+    s_screen_once(&r, 4, 3, v3, sizeof(v3), &k2);
+    cr_assert_str_eq(v3, v2);
+
+    s_control(ctl, "stop");
+    cr_assert_eq(s_rig_join(&r), 0, "CONTROL stop exits 0");
+    zmq_close(ctl);
+    unlink(control + 6);
+    s_rig_clear(&r);
+}

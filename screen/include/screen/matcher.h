@@ -18,6 +18,14 @@ typedef enum {
     SCREEN_CLASS_COUNT,
 } screen_class_t;
 
+/* Where a matcher's Hyperscan databases came from (screen_matcher_new_opts). */
+typedef enum {
+    SCREEN_DB_COMPILED = 0, /* compiled; no compiled-database file asked for */
+    SCREEN_DB_LOADED,       /* loaded from the file: its key matched */
+    SCREEN_DB_WRITTEN,      /* compiled (file absent, stale or bad) and the file written */
+    SCREEN_DB_WRITE_FAILED, /* compiled; the file could not be written (warning logged) */
+} screen_db_source_t;
+
 /* What was compiled, for 'watchlist check' and logs. */
 typedef struct {
     size_t rules;                                /* active rules */
@@ -35,7 +43,20 @@ typedef struct {
     size_t identifier_keys;                      /* distinct phone/e-mail/id keys */
     size_t scratch_bytes;                        /* hs_scratch_size of the prototype */
     double compile_ms;                           /* wall time of screen_matcher_new */
+    double hs_ms;                                /* of which Hyperscan compile or load */
+    screen_db_source_t db_source;                /* compiled or loaded from a file */
+    char db_key[17];                             /* 16 hex digits of the database key */
 } screen_matcher_info_t;
+
+/* Options of screen_matcher_new_opts. */
+typedef struct {
+    /* Compiled-database file (screen --compiled, 'watchlist compile --output'): when its key
+     * (the exact patterns compiled + Hyperscan version + CPU, dbcache.c DESIGN) matches, the
+     * Hyperscan databases are deserialized from it instead of compiled; when it is absent,
+     * stale, truncated or corrupt (one warning line) they are compiled and the file is
+     * rewritten (temp file + rename). NULL = always compile, no file. */
+    const char *compiled;
+} screen_matcher_opts_t;
 
 typedef struct screen_matcher screen_matcher_t;
 
@@ -44,6 +65,11 @@ typedef struct screen_matcher screen_matcher_t;
  * (CORE_ERR_LEN bytes) when a regex does not compile (syntax, "Pattern too large" with start
  * of match, ...). */
 screen_matcher_t *screen_matcher_new(screen_watchlist_t **watchlist_p, char *err);
+
+/* screen_matcher_new with options (opts NULL = screen_matcher_new). A bad compiled-database
+ * file is never an error: it means compiling. */
+screen_matcher_t *screen_matcher_new_opts(screen_watchlist_t **watchlist_p,
+                                          const screen_matcher_opts_t *opts, char *err);
 
 /* Frees the matcher (and its watchlist) and sets *self_p to NULL; no-op when *self_p is NULL.
  * No scanner of it may be alive. */

@@ -42,6 +42,7 @@ typedef struct {
     uint64_t parcels;      /* parcels screened */
     uint64_t hits;         /* hits reported (after the PROTO_MAX_HITS cap) */
     uint64_t hits_dropped; /* hits over PROTO_MAX_HITS, not reported (still scored) */
+    uint64_t hits_suppressed; /* name hits on the allow-list: suppressed, not scored */
 } screen_scanner_stats_t;
 
 typedef struct screen_scanner screen_scanner_t;
@@ -59,7 +60,8 @@ void screen_scanner_destroy(screen_scanner_t **self_p);
 void screen_scanner_set_now(screen_scanner_t *self, int64_t wall_ns);
 
 /* Screens one parcel into *out: hits (sorted by field order, then start, then rule id; at most
- * PROTO_MAX_HITS), risk_score over all hits, channel, random selection. out->hits is allocated
+ * PROTO_MAX_HITS), risk_score over all hits that are not suppressed (allow-listed name hits,
+ * screen/allowlist.h), channel, random selection. out->hits is allocated
  * in 'arena'. The verdict's views point into the parcel (parcel_id, matched), the matcher
  * (rule_id, list, kind) and the scanner (field paths): keep all three alive while 'out' is
  * used. Returns 0, or -EIO when Hyperscan fails (not expected; the verdict is then green with

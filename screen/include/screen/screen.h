@@ -4,7 +4,9 @@
  *   --parcels  PULL, binds    <- ingest PUSH: PARCEL_BATCH, END
  *   --verdicts PUSH, connects -> sink PULL:   VERDICT_BATCH, END
  *   --stats    PUSH, connects -> controller:  STATS (optional)
- * Threads: the caller's thread does all socket I/O; --workers scan threads each own a scanner. */
+ *   --control  PULL, binds    <- controller:  CONTROL "reload", "stop" (optional)
+ * Threads: the caller's thread does all socket I/O; --workers scan threads each own a scanner;
+ * a builder thread exists while a reload (SIGHUP or CONTROL "reload") compiles the lists. */
 #ifndef SCREEN_SCREEN_H
 #define SCREEN_SCREEN_H
 
@@ -31,6 +33,9 @@ typedef struct {
     long hwm;                      /* high-water mark of the stage sockets, in messages */
     double name_threshold;         /* similarity a spelling-tolerant name hit needs (0..1) */
     core_strlist_t list_threshold; /* "LIST=X" overrides of name_threshold per list */
+    core_strlist_t allowlist;      /* allow-list CSV files (screen/allowlist.h), may be empty */
+    char *compiled;                /* compiled-database file (load or write), NULL = none */
+    char *control;                 /* PULL endpoint for CONTROL ("reload", "stop"), NULL */
 } screen_config_t;
 
 /* `screen` program / `parcelscreen screen`: parses argv (argv[0] = "screen") and runs the stage
@@ -40,6 +45,12 @@ int screen_main(int argc, char **argv);
 
 /* Runs the stage with a parsed configuration (what screen_main does after parsing). */
 int screen_run(const screen_config_t *cfg);
+
+/* `parcelscreen watchlist compile --watchlist F... --output FILE`: loads the lists and writes
+ * the compiled-database file that `screen --compiled FILE` loads instead of compiling. Prints
+ * the version, key and times. Returns 0, 1 (the file cannot be written) or 2 (usage, refused
+ * lists). */
+int screen_watchlist_compile_main(int argc, char **argv);
 
 /* `parcelscreen watchlist check --watchlist F...`: loads and compiles the lists, prints rules
  * per kind and list, pattern counts, database sizes, compile time and the version on stdout.

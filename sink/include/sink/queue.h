@@ -114,9 +114,16 @@ int sink_queue_claim(sink_queue_t *self, const char *parcel_id, const char *offi
  *   -ENOENT   parcel not in the queue
  *   -EPERM    not claimed, or claimed by someone else
  *   -EALREADY already resolved
- *   other negative errno: database errors. */
+ *   other negative errno: database errors.
+ * Outcome false_positive also allow-lists the verdict's name hits (see below). */
 int sink_queue_resolve(sink_queue_t *self, const char *parcel_id, const char *officer,
                        const char *outcome, const char *note, int64_t now_ns, char *err);
+
+/* How many allow-list entries the last sink_queue_resolve added (sink/allowlist.h): with
+ * outcome false_positive, one per distinct (rule_id, matched) name hit of the parcel's verdict
+ * that was not allow-listed yet, in the resolution's transaction; 0 when it failed or had
+ * another outcome. */
+uint32_t sink_queue_allowlist_added(const sink_queue_t *self);
 
 /* `parcelscreen queue list|show|claim|resolve --db PATH ...`; argv[0] is "queue", argv[1] the
  * subcommand. Prints results on stdout, errors as one line "parcelscreen: queue: <why>" on
