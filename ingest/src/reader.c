@@ -379,3 +379,9 @@ uint64_t ingest_reader_rejects(const ingest_reader_t *self)
     core_assert(self != NULL);
     return self->rejects;
 }
+
+uint64_t ingest_reader_offset(const ingest_reader_t *self)
+{
+    core_assert(self != NULL);
+    return self->base + (self->csv ? ingest__csv_keep(self) : self->pos);
+}

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "internal.h"
@@ -68,6 +69,54 @@ int sink_export_ndjson(const char *db_path, const char *parcel_id, FILE *out, ch
     core_buf_clear(&scratch);
     sqlite3_finalize(stmt);
 out_close:
+    sink__db_close(&db);
+    return rc;
+}
+
+int sink_tally(const char *db_path, int64_t after, sink_tally_t *out, char *err)
+{
+    core_assert(db_path != NULL && out != NULL);
+    *out = (sink_tally_t){ 0 };
+    if (access(db_path, F_OK) != 0)
+        return 0;
+    sqlite3 *db = sink__db_open(db_path, SINK__OPEN_READONLY, EXPORT_BUSY_TIMEOUT_MS, err);
+    if (db == NULL)
+        return -ENOENT;
+    static const char *const sql[3] = {
+        "SELECT coalesce(max(arrival), 0) FROM verdicts",
+        "SELECT channel, count(*) FROM verdicts WHERE arrival > ?1 GROUP BY channel",
+        "SELECT count(*) FROM queue WHERE arrival > ?1",
+    };
+    int rc = 0;
+    for (int q = 0; q < 3 && rc == 0; q++) {
+        sqlite3_stmt *stmt = NULL;
+        rc = sink__prepare(db, sql[q], &stmt, err);
+        if (rc != 0)
+            break;
+        if (q > 0)
+            sqlite3_bind_int64(stmt, 1, after);
+        int step;
+        while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+            if (q == 0) {
+                out->last_arrival = sqlite3_column_int64(stmt, 0);
+            } else if (q == 2) {
+                out->queued = (uint64_t)sqlite3_column_int64(stmt, 0);
+            } else {
+                const char *ch = (const char *)sqlite3_column_text(stmt, 0);
+                uint64_t n = (uint64_t)sqlite3_column_int64(stmt, 1);
+                out->verdicts += n;
+                if (ch && strcmp(ch, "red") == 0)
+                    out->red = n;
+                else if (ch && strcmp(ch, "yellow") == 0)
+                    out->yellow = n;
+                else
+                    out->green += n;
+            }
+        }
+        if (step != SQLITE_DONE)
+            rc = sink__sql_fail(db, step, "count verdicts", err);
+        sqlite3_finalize(stmt);
+    }
     sink__db_close(&db);
     return rc;
 }

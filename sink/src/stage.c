@@ -7,9 +7,12 @@
  *      --commit-max-verdicts verdicts: under load one fsync covers many batches, when idle a
  *      batch is committed alone at once;
  *   3. COMMIT; only then send one ACK per batch and publish the group's new queue entries.
- * A commit that fails ends the stage with exit 1 and no ACK for that group: ingest re-sends
- * the batches after its ack timeout and, since the store is idempotent per parcel_id, the
- * restarted sink stores whatever was missing and acknowledges the rest as duplicates.
+ * A group whose transaction fails (disk full, I/O error, lock held past --busy-timeout-ms) is
+ * rolled back and not acknowledged; its frames are kept (the group buffer, bounded by the group
+ * limits) and stored again after a back-off of 100 ms doubling to 5 s, until it commits. While
+ * retrying the stage reads no new verdicts, so ZeroMQ's high-water marks push back on screen;
+ * STATS and signals are still served. END is acknowledged to ingest (ACK seq 0) once committed
+ * with everything before it.
  * A bad message (not ours, undecodable batch) is logged and counted, never acknowledged.
  *
  * The counters are those of the current run: they start at zero, go out with each STATS, go
@@ -50,6 +53,8 @@
 #define STAGE_LINGER_MS 2000        /* time to deliver the last ACKs and STATS at exit */
 #define STAGE_PUB_MAX_HITS 8        /* hits listed in a queue.new message */
 #define STAGE_QUEUE_TOPIC "queue.new"
+#define STAGE_RETRY_MIN_MS 100  /* first back-off after a failed transaction */
+#define STAGE_RETRY_MAX_MS 5000 /* longest back-off */
 
 typedef struct {
     char *db;                 /* SQLite file */
@@ -67,8 +72,10 @@ typedef struct {
 } stage_config_t;
 
 /* One table row; clang-format would spread the braces over four lines. */
-#define OPT(key, type, def, min, max, field, help)                                             \
-    { key, type, def, min, max, offsetof(stage_config_t, field), help }
+#define OPT(key, type, def, min, max, field, help)                                                 \
+    {                                                                                              \
+        key, type, def, min, max, offsetof(stage_config_t, field), help                            \
+    }
 
 static const core_config_opt_t s_opts[] = {
     OPT("db", CORE_CONFIG_STR, NULL, 0, 0, db,
@@ -114,6 +121,7 @@ typedef struct {
     uint64_t acks_dropped;      /* ACKs not sent (ingest's pipe full): ingest re-sends */
     uint64_t queue_published;   /* queue.new messages sent */
     uint64_t latency_ms_max;    /* worst ingest-read to commit time of a batch */
+    uint64_t commit_failures;   /* transactions that failed and were retried */
 } run_counters_t;
 
 typedef struct {
@@ -135,8 +143,13 @@ typedef struct {
     run_counters_t run;                                 /* this run's counters */
     int64_t next_stats_ns;                              /* monotonic time of the next STATS */
     bool end_seen;                                      /* END committed, not yet reported */
-    FILE *latency_log;                          /* --latency-log, NULL when off */
+    FILE *latency_log;                                  /* --latency-log, NULL when off */
     proto_end_t end;                                    /* what ingest said about the run */
+    core_buf_t group;    /* the open group's VERDICT_BATCH frames, [u32 len][bytes] each */
+    bool retrying;       /* the group failed: store it again at retry_at_ns */
+    int64_t retry_at_ns; /* monotonic */
+    long backoff_ms;     /* current back-off */
+    uint32_t attempts;   /* failed attempts of the group */
 } stage_t;
 
 /* ============ Queue entries and counters out ============ */
@@ -218,6 +231,7 @@ static void s_send_stats(stage_t *s, bool final)
     proto_stats_set(&stats, "acks_dropped", r->acks_dropped);
     proto_stats_set(&stats, "queue_published", r->queue_published);
     proto_stats_set(&stats, "latency_ms_max", r->latency_ms_max);
+    proto_stats_set(&stats, "commit_failures", r->commit_failures);
     uint64_t mem_allocated = 0;
     uint64_t mem_resident = 0;
     if (final && core_mem_stats(&mem_allocated, &mem_resident) == 0) {
@@ -235,7 +249,8 @@ static void s_send_stats(stage_t *s, bool final)
 
 /* Handles one VERDICT_BATCH inside the group. Returns 0 (stored, or bad and skipped) or a
  * negative errno when the store failed (the group must be rolled back). */
-static int s_take_batch(stage_t *s, const void *data, size_t len, bool *open, size_t *verdicts)
+static int s_take_batch(stage_t *s, const void *data, size_t len, bool *open, size_t *verdicts,
+                        bool replay, char *why)
 {
     char err[CORE_ERR_LEN] = "";
     proto_verdict_batch_t batch;
@@ -246,21 +261,25 @@ static int s_take_batch(stage_t *s, const void *data, size_t len, bool *open, si
                  err);
         return 0;
     }
+    if (!replay) { /* kept until the group commits, to store it again if it fails */
+        uint32_t n = (uint32_t)len;
+        core_buf_append(&s->group, &n, sizeof(n));
+        core_buf_append(&s->group, data, len);
+    }
     if (!*open) {
         int rc = sink_store_begin(s->store, err);
         if (rc != 0) {
-            core_log(CORE_LOG_ERROR, "cannot start a transaction: %s", err);
+            core_err_set(why, "cannot start a transaction: %s", err);
             return rc;
         }
         *open = true;
     }
     int rc = sink_store_add(s->store, &batch, core_wall_ns(), err);
     if (rc != 0) {
-        core_log(CORE_LOG_ERROR, "storing batch %llu failed: %s", (unsigned long long)batch.seq,
-                 err);
+        core_err_set(why, "storing batch %llu failed: %s", (unsigned long long)batch.seq, err);
         return rc;
     }
-    s->pending_acks[s->pending_count] = (proto_ack_t){ .seq = batch.seq, .parcels = batch.count };
+    s->pending_acks[s->pending_count] = (proto_ack_t){.seq = batch.seq, .parcels = batch.count};
     s->pending_ingest_ns[s->pending_count] = batch.ingest_ns;
     s->pending_count++;
     *verdicts += batch.count;
@@ -309,9 +328,49 @@ static void s_acknowledge(stage_t *s)
     }
 }
 
+/* Ends a group: commits it and acknowledges, or (rc != 0, or COMMIT fails) rolls it back,
+ * counts the failure and schedules a retry of the kept frames. Returns 0. */
+static int s_group_finish(stage_t *s, bool open, int rc, char *err)
+{
+    if (rc == 0 && open) {
+        char why[CORE_ERR_LEN];
+        rc = sink_store_commit(s->store, &s->run.store, why);
+        if (rc != 0)
+            core_err_set(err, "COMMIT failed: %s", why);
+    }
+    if (rc != 0) {
+        sink_store_rollback(s->store);
+        core_buf_reset(&s->pub_lines);
+        core_buf_reset(&s->pub_ends);
+        s->run.commit_failures++;
+        s->attempts++;
+        s->backoff_ms = s->backoff_ms <= 0 ? STAGE_RETRY_MIN_MS : s->backoff_ms * 2;
+        if (s->backoff_ms > STAGE_RETRY_MAX_MS)
+            s->backoff_ms = STAGE_RETRY_MAX_MS;
+        core_log(CORE_LOG_WARN,
+                 "transaction failed (%s): group of %zu batches rolled back, not acknowledged; "
+                 "attempt %u, retrying in %ld ms",
+                 err[0] ? err : strerror(-rc), s->pending_count, s->attempts, s->backoff_ms);
+        s->retrying = true;
+        s->retry_at_ns = core_mono_ns() + s->backoff_ms * 1000000LL;
+        return 0;
+    }
+    if (s->attempts > 0)
+        core_log(CORE_LOG_INFO, "group committed after %u failed attempts", s->attempts);
+    s->attempts = 0;
+    s->backoff_ms = 0;
+    core_buf_reset(&s->group);
+    if (!open)
+        return 0;
+    s->run.batches_committed += s->pending_count;
+    s_acknowledge(s);
+    s_publish_pending(s);
+    return 0;
+}
+
 /* Takes every message that is waiting (at least the one poll saw), stores the batches in one
- * transaction, commits, then acknowledges and publishes. Returns 0, or a negative errno when
- * the database failed (the stage must stop; nothing of the group was acknowledged). */
+ * transaction, commits, then acknowledges and publishes. A failed transaction is rolled back
+ * and scheduled for a retry (s_group_finish). Returns 0. */
 static int s_group(stage_t *s)
 {
     char err[CORE_ERR_LEN] = "";
@@ -319,6 +378,7 @@ static int s_group(stage_t *s)
     size_t verdicts = 0;
     int rc = 0;
     s->pending_count = 0;
+    core_buf_reset(&s->group);
     while (rc == 0 && !s->end_seen && s->pending_count < STAGE_GROUP_MAX_BATCHES &&
            verdicts < (size_t)s->cfg.commit_max_verdicts) {
         if (zmq_msg_recv(&s->msg, s->verdicts, ZMQ_DONTWAIT) < 0) {
@@ -340,7 +400,7 @@ static int s_group(stage_t *s)
         }
         switch (type) {
         case PROTO_MSG_VERDICT_BATCH:
-            rc = s_take_batch(s, data, len, &open, &verdicts);
+            rc = s_take_batch(s, data, len, &open, &verdicts, false, err);
             break;
         case PROTO_MSG_END:
             s_take_end(s, data, len);
@@ -352,26 +412,27 @@ static int s_group(stage_t *s)
         }
     }
     core_arena_reset(&s->arena);
-    if (rc != 0) {
-        sink_store_rollback(s->store);
-        core_buf_reset(&s->pub_lines);
-        core_buf_reset(&s->pub_ends);
-        return rc;
+    return s_group_finish(s, open, rc, err);
+}
+
+/* Stores the kept group again (after a failure). */
+static void s_retry(stage_t *s)
+{
+    char err[CORE_ERR_LEN] = "";
+    bool open = false;
+    size_t verdicts = 0;
+    int rc = 0;
+    s->pending_count = 0;
+    s->retrying = false;
+    for (size_t at = 0; rc == 0 && at + sizeof(uint32_t) <= s->group.len;) {
+        uint32_t n;
+        memcpy(&n, s->group.data + at, sizeof(n));
+        at += sizeof(n);
+        rc = s_take_batch(s, s->group.data + at, n, &open, &verdicts, true, err);
+        at += n;
     }
-    if (!open)
-        return 0;
-    rc = sink_store_commit(s->store, &s->run.store, err);
-    if (rc != 0) {
-        core_log(CORE_LOG_ERROR, "commit of %zu batches failed, none acknowledged: %s",
-                 s->pending_count, err);
-        core_buf_reset(&s->pub_lines);
-        core_buf_reset(&s->pub_ends);
-        return rc;
-    }
-    s->run.batches_committed += s->pending_count;
-    s_acknowledge(s);
-    s_publish_pending(s);
-    return 0;
+    core_arena_reset(&s->arena);
+    s_group_finish(s, open, rc, err);
 }
 
 /* END has been committed with everything before it: report the run and start a new one. */
@@ -386,6 +447,16 @@ static void s_finish_run(stage_t *s)
              (unsigned long long)r->store.verdicts_stored,
              (unsigned long long)r->store.duplicates_ignored,
              (unsigned long long)r->store.queue_added);
+    /* Tell ingest that END (and so the whole run) is durable: ACK seq 0. */
+    proto_ack_t ack = {.seq = 0, .parcels = 0};
+    core_buf_reset(&s->out);
+    proto_ack_encode(&ack, &s->out);
+    int rc = proto_socket_send(s->acks, &s->out, ZMQ_DONTWAIT);
+    if (rc == 0)
+        s->run.acks_sent++;
+    else
+        core_log(CORE_LOG_WARN, "ACK for END not sent (%s); ingest will re-send END",
+                 zmq_strerror(-rc));
     s_send_stats(s, true);
     memset(&s->run, 0, sizeof(s->run));
     s->end_seen = false;
@@ -401,15 +472,25 @@ static int s_loop(stage_t *s)
             wait_ms = 0;
         if (wait_ms > STAGE_POLL_MAX_MS)
             wait_ms = STAGE_POLL_MAX_MS;
-        zmq_pollitem_t item = { .socket = s->verdicts, .events = ZMQ_POLLIN };
-        int ready = zmq_poll(&item, 1, (long)wait_ms);
+        if (s->retrying) {
+            /* No new verdicts while the failed group waits: back-pressure to screen. */
+            int64_t until_ms = (s->retry_at_ns - core_mono_ns()) / 1000000LL;
+            if (until_ms < wait_ms)
+                wait_ms = until_ms < 0 ? 0 : until_ms;
+        }
+        zmq_pollitem_t item = {.socket = s->verdicts, .events = ZMQ_POLLIN};
+        int ready = zmq_poll(&item, s->retrying ? 0 : 1, (long)wait_ms);
         if (ready < 0 && zmq_errno() != EINTR) {
             core_log(CORE_LOG_ERROR, "poll: %s", zmq_strerror(zmq_errno()));
             return 1;
         }
-        if (ready > 0 && s_group(s) != 0)
+        if (s->retrying) {
+            if (core_mono_ns() >= s->retry_at_ns)
+                s_retry(s);
+        } else if (ready > 0 && s_group(s) != 0) {
             return 1;
-        if (s->end_seen) {
+        }
+        if (s->end_seen && !s->retrying) {
             s_finish_run(s);
             if (s->cfg.once)
                 return 0;
@@ -419,7 +500,11 @@ static int s_loop(stage_t *s)
             s->next_stats_ns = core_mono_ns() + interval_ns;
         }
     }
-    core_log(CORE_LOG_INFO, "stop requested: last group committed, exiting");
+    if (s->retrying)
+        core_log(CORE_LOG_WARN, "stop requested while a failed group waits for its retry: its "
+                                "batches were not acknowledged (ingest re-sends them)");
+    else
+        core_log(CORE_LOG_INFO, "stop requested: last group committed, exiting");
     s_send_stats(s, false);
     return 0;
 }
@@ -458,6 +543,7 @@ static void s_close(stage_t *s)
     core_buf_clear(&s->pub_lines);
     core_buf_clear(&s->pub_ends);
     core_buf_clear(&s->out);
+    core_buf_clear(&s->group);
 }
 
 static int s_open_sockets(stage_t *s, char *err)

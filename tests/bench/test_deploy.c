@@ -101,6 +101,94 @@ Test(deploy_config, sink_conf_explains_every_key)
     t_check_config("sink", sink_main);
 }
 
+/* The value of "key=" in the unit and the [section] it stands in; false when the key is absent
+ * or given twice. */
+static bool t_unit_key(const char *unit, const char *key, char *section, size_t section_len,
+                       char *value, size_t value_len)
+{
+    size_t n = strlen(key);
+    bool found = false;
+    char current[64] = "";
+    for (const char *line = unit; line && *line;
+         line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+        size_t len = strcspn(line, "\n");
+        if (line[0] == '[' && len > 2 && line[len - 1] == ']') {
+            snprintf(current, sizeof(current), "%.*s", (int)(len - 2), line + 1);
+        } else if (strncmp(line, key, n) == 0 && line[n] == '=') {
+            if (found)
+                return false;
+            found = true;
+            snprintf(section, section_len, "%s", current);
+            snprintf(value, value_len, "%.*s", (int)(len - n - 1), line + n + 1);
+        }
+    }
+    return found;
+}
+
+/* Leading decimal number of a systemd time span or count ("2s", "300", "60s"); -1 if none. */
+static long t_number(const char *value)
+{
+    char *end = NULL;
+    long v = strtol(value, &end, 10);
+    if (end == value)
+        return -1;
+    if (*end != '\0' && strcmp(end, "s") != 0)
+        return -1;
+    return v;
+}
+
+/* systemd restarts a crashed stage the way 'parcelscreen run' does: on failure, after a delay,
+ * never after a configuration error (exit 2), and gives up after a burst of starts. The start
+ * limit keys belong in [Unit] (systemd ignores them in [Service]), the restart keys in
+ * [Service]. */
+Test(deploy_systemd, units_restart_a_crashed_stage_with_a_delay_and_a_start_limit)
+{
+    static const char *const stages[] = {"sink", "screen", "ingest"};
+    for (int i = 0; i < 3; i++) {
+        char path[512], section[64], value[128];
+        snprintf(path, sizeof(path), "%s/systemd/parcelscreen-%s.service", DEPLOY, stages[i]);
+        core_buf_t unit = {0};
+        t_read(path, &unit);
+
+        cr_assert(t_unit_key(unit.data, "Restart", section, sizeof(section), value, sizeof(value)),
+                  "%s: one Restart= expected", path);
+        cr_assert_str_eq(section, "Service", "%s: Restart= outside [Service]", path);
+        cr_assert_str_eq(value, "on-failure", "%s: Restart=%s", path, value);
+
+        cr_assert(
+            t_unit_key(unit.data, "RestartSec", section, sizeof(section), value, sizeof(value)),
+            "%s: one RestartSec= expected", path);
+        cr_assert_str_eq(section, "Service", "%s: RestartSec= outside [Service]", path);
+        long delay = t_number(value);
+        cr_assert(delay >= 1 && delay <= 60, "%s: RestartSec=%s (want 1..60 s)", path, value);
+
+        cr_assert(t_unit_key(unit.data, "RestartPreventExitStatus", section, sizeof(section), value,
+                             sizeof(value)),
+                  "%s: one RestartPreventExitStatus= expected", path);
+        cr_assert_str_eq(section, "Service", "%s", path);
+        cr_assert_str_eq(value, "2", "%s: a configuration error (exit 2) must not restart", path);
+
+        cr_assert(t_unit_key(unit.data, "StartLimitIntervalSec", section, sizeof(section), value,
+                             sizeof(value)),
+                  "%s: one StartLimitIntervalSec= expected", path);
+        cr_assert_str_eq(section, "Unit", "%s: StartLimitIntervalSec= outside [Unit]", path);
+        long interval = t_number(value);
+        cr_assert_gt(interval, 0, "%s: StartLimitIntervalSec=%s", path, value);
+
+        cr_assert(t_unit_key(unit.data, "StartLimitBurst", section, sizeof(section), value,
+                             sizeof(value)),
+                  "%s: one StartLimitBurst= expected", path);
+        cr_assert_str_eq(section, "Unit", "%s: StartLimitBurst= outside [Unit]", path);
+        long burst = t_number(value);
+        cr_assert(burst >= 2 && burst <= 100, "%s: StartLimitBurst=%s", path, value);
+        /* The burst must be reachable: restarts spaced RestartSec apart fit in the interval. */
+        cr_assert_lt(delay * (burst - 1), interval,
+                     "%s: %ld restarts %ld s apart never reach the limit within %ld s", path, burst,
+                     delay, interval);
+        core_buf_clear(&unit);
+    }
+}
+
 Test(deploy_systemd, units_start_sink_then_screen_then_ingest_with_their_config)
 {
     static const char *const stages[] = {"sink", "screen", "ingest"};

@@ -29,13 +29,19 @@ typedef struct {
     char acks_ep[300];           /* PUSH connect */
     char stats_ep[300];          /* PULL bind */
     bool ack;                    /* acknowledge batches */
+    uint64_t drop_first;         /* ignore (lose) the first N batch messages received */
+    bool ack_end;                /* acknowledge END (ACK seq 0), as sink does */
+    uint64_t ack_limit;          /* acknowledge only this many batches (0: all) */
+    char ids[64][16];            /* parcel_ids received (first 64) */
+    uint64_t received;           /* batch messages received, re-sends included */
+    uint64_t first_seq;          /* seq of the first batch */
     uint64_t stop_after;         /* request_stop() once this many parcels arrived (0: never) */
     atomic_bool quit;            /* set by the test when ingest_main returned */
     atomic_bool ready;           /* sockets bound */
     _Atomic uint64_t parcels;    /* parcels received (read by other threads) */
     uint64_t batches;            /* batches received */
     uint64_t max_batch;          /* largest batch */
-    bool seqs_ok;                /* seqs 1, 2, 3, ... */
+    bool seqs_ok;                /* seqs consecutive from the first */
     bool ingest_ns_ok;           /* every batch has a plausible ingest_ns */
     atomic_bool got_end;         /* END seen */
     bool end_after_batches;      /* no batch after END */
@@ -87,7 +93,13 @@ static void *s_peer_main(void *arg)
                              0, "%s", err);
                 if (pe->got_end)
                     pe->end_after_batches = false;
-                if (batch.seq != pe->batches + 1)
+                if (pe->received++ < pe->drop_first) { /* lost on the way */
+                    zmq_msg_close(&msg);
+                    continue;
+                }
+                if (pe->batches == 0)
+                    pe->first_seq = batch.seq;
+                if (pe->drop_first == 0 && batch.seq != pe->first_seq + pe->batches)
                     pe->seqs_ok = false;
                 if (batch.ingest_ns < now_ns - 60000000000LL || batch.ingest_ns > core_wall_ns())
                     pe->ingest_ns_ok = false;
@@ -98,7 +110,14 @@ static void *s_peer_main(void *arg)
                 pe->parcels += batch.count;
                 if (batch.count > pe->max_batch)
                     pe->max_batch = batch.count;
-                if (pe->ack) {
+                for (uint32_t k = 0; k < batch.count; k++) {
+                    uint64_t at = pe->parcels - batch.count + k;
+                    if (at < 64)
+                        snprintf(pe->ids[at], sizeof(pe->ids[at]), "%.*s",
+                                 (int)batch.parcels[k].parcel_id.len,
+                                 batch.parcels[k].parcel_id.ptr);
+                }
+                if (pe->ack && (pe->ack_limit == 0 || pe->batches <= pe->ack_limit)) {
                     proto_ack_t ack = {.seq = batch.seq, .parcels = batch.count};
                     core_buf_t buf = {0};
                     proto_ack_encode(&ack, &buf);
@@ -111,6 +130,13 @@ static void *s_peer_main(void *arg)
                 cr_assert_eq(
                     proto_end_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), &pe->end, err), 0);
                 pe->got_end = true;
+                if (pe->ack_end) {
+                    proto_ack_t ack = {.seq = 0, .parcels = 0};
+                    core_buf_t buf = {0};
+                    proto_ack_encode(&ack, &buf);
+                    cr_assert_eq(zmq_send(acks, buf.data, buf.len, 0), (int)buf.len);
+                    core_buf_clear(&buf);
+                }
             }
             zmq_msg_close(&msg);
         }
@@ -155,6 +181,7 @@ static void s_env_start(s_env_t *env, bool ack)
     snprintf(env->acks_arg, sizeof(env->acks_arg), "@%s", env->peer.acks_ep);
     snprintf(env->stats_arg, sizeof(env->stats_arg), ">%s", env->peer.stats_ep);
     env->peer.ack = ack;
+    env->peer.ack_end = ack;
     atomic_init(&env->peer.quit, false);
     atomic_init(&env->peer.ready, false);
     cr_assert_eq(pthread_create(&env->thread, NULL, s_peer_main, &env->peer), 0);
@@ -252,7 +279,7 @@ Test(ingest_stage, no_ack_progress_exits_1, .timeout = 60)
     s_env_start(&env, false);
     char *argv[] = {"ingest",        "--input", (char *)SAMPLE_NDJSON, "--parcels",
                     env.parcels_arg, "--acks",  env.acks_arg,          "--once",
-                    "--batch-size",  "2",       "--ack-timeout-ms",    "300",
+                    "--batch-size",  "2",       "--peer-timeout-ms",   "300",
                     "--log-level",   "error"};
     int64_t t0 = core_mono_ns();
     int rc = ingest_main((int)CORE_ARRAY_LEN(argv), argv);
@@ -260,8 +287,8 @@ Test(ingest_stage, no_ack_progress_exits_1, .timeout = 60)
     cr_assert_eq(rc, 1);
     cr_assert_geq(took_ms, 300);
     s_env_stop(&env, false);
-    cr_assert_eq(env.peer.batches, 4);
-    cr_assert(env.peer.got_end);
+    cr_assert_geq(env.peer.batches, 4);
+    cr_assert_eq(env.peer.got_end, false, "END waits for every ACK");
 }
 
 Test(ingest_stage, credit_limits_batches_in_flight, .timeout = 60)
@@ -269,14 +296,92 @@ Test(ingest_stage, credit_limits_batches_in_flight, .timeout = 60)
     /* Without ACKs only --max-in-flight batches go out. */
     s_env_t env;
     s_env_start(&env, false);
-    char *argv[] = {"ingest",           "--input", (char *)SAMPLE_NDJSON, "--parcels",
-                    env.parcels_arg,    "--acks",  env.acks_arg,          "--once",
-                    "--batch-size",     "1",       "--max-in-flight",     "3",
-                    "--ack-timeout-ms", "500",     "--log-level",         "error"};
+    char *argv[] = {"ingest",
+                    "--input",
+                    (char *)SAMPLE_NDJSON,
+                    "--parcels",
+                    env.parcels_arg,
+                    "--acks",
+                    env.acks_arg,
+                    "--once",
+                    "--batch-size",
+                    "1",
+                    "--max-in-flight",
+                    "3",
+                    "--peer-timeout-ms",
+                    "500",
+                    "--log-level",
+                    "error"};
     cr_assert_eq(ingest_main((int)CORE_ARRAY_LEN(argv), argv), 1);
     s_env_stop(&env, false);
     cr_assert_eq(env.peer.batches, 3);
     cr_assert_eq(env.peer.got_end, false, "END waits for the last batch");
+}
+
+Test(ingest_stage, lost_batches_are_resent_until_acknowledged, .timeout = 60)
+{
+    /* The first 3 batch messages are lost (a screen killed with them): ingest re-sends them
+     * after --resend-timeout-ms, every parcel is acknowledged once, END follows. */
+    s_env_t env;
+    s_env_start(&env, true);
+    env.peer.drop_first = 3;
+    char *argv[] = {"ingest",
+                    "--input",
+                    (char *)SAMPLE_NDJSON,
+                    "--parcels",
+                    env.parcels_arg,
+                    "--acks",
+                    env.acks_arg,
+                    "--stats",
+                    env.stats_arg,
+                    "--once",
+                    "--batch-size",
+                    "2",
+                    "--resend-timeout-ms",
+                    "100",
+                    "--log-level",
+                    "error"};
+    cr_assert_eq(ingest_main((int)CORE_ARRAY_LEN(argv), argv), 0);
+    s_env_stop(&env, true);
+    s_peer_t *pe = &env.peer;
+    cr_assert(pe->got_end);
+    cr_assert(pe->end_after_batches);
+    cr_assert(pe->got_final);
+    cr_assert_eq(pe->end.parcels_sent, 8);
+    cr_assert_eq(pe->end.batches_sent, 4);
+    cr_assert_geq(pe->parcels, 8, "every parcel arrived at least once");
+    cr_assert_eq(s_counter(&pe->stats, "parcels_acked"), 8);
+    cr_assert_eq(s_counter(&pe->stats, "batches_acked"), 4);
+    cr_assert_geq(s_counter(&pe->stats, "batches_resent"), 3);
+}
+
+Test(ingest_stage, end_is_resent_until_acknowledged, .timeout = 60)
+{
+    /* Batches are acknowledged, END is not at first: ingest re-sends END, and finishes once
+     * END is acknowledged. */
+    s_env_t env;
+    s_env_start(&env, true);
+    env.peer.ack_end = false;
+    char *argv[] = {"ingest",
+                    "--input",
+                    (char *)SAMPLE_NDJSON,
+                    "--parcels",
+                    env.parcels_arg,
+                    "--acks",
+                    env.acks_arg,
+                    "--stats",
+                    env.stats_arg,
+                    "--once",
+                    "--resend-timeout-ms",
+                    "50",
+                    "--peer-timeout-ms",
+                    "400",
+                    "--log-level",
+                    "error"};
+    cr_assert_eq(ingest_main((int)CORE_ARRAY_LEN(argv), argv), 1, "END never acknowledged");
+    cr_assert(env.peer.got_end);
+    cr_assert_eq(env.peer.got_final, false);
+    s_env_stop(&env, false);
 }
 
 Test(ingest_stage, usage_errors_exit_2)
@@ -417,4 +522,114 @@ Test(ingest_stage, slow_stdin_is_flushed_by_time, .timeout = 60)
     cr_assert_eq(env.peer.parcels, 3);
     cr_assert_eq(env.peer.batches, 2);
     cr_assert(env.peer.got_final);
+}
+
+/* ============ Resume (--state) ============ */
+
+static size_t s_state_records(const char *path)
+{
+    char *text;
+    th_slurp(path, &text);
+    unsigned long long records = 0;
+    char *line = strstr(text, "\nfile ");
+    cr_assert_not_null(line, "%s", text);
+    cr_assert_eq(sscanf(line, "\nfile %llu", &records), 1);
+    free(text);
+    return (size_t)records;
+}
+
+Test(ingest_stage, a_restart_with_the_state_file_skips_what_was_acknowledged, .timeout = 60)
+{
+    /* 8 good parcels and 2 rejects (lines 9, 10) in batches of 2; the peer acknowledges only
+     * the first 2 batches, ingest gives up; the state holds records 1..4. The second run
+     * skips them and sends the other 4 parcels; a third run skips everything. */
+    char *sample;
+    size_t len = th_slurp(SAMPLE_NDJSON, &sample);
+    core_buf_t b = {0};
+    core_buf_append(&b, sample, len);
+    core_buf_append_str(&b, "{\"parcel_id\":\"X1\"}\nnot json\n");
+    s_env_t env;
+    s_env_start(&env, true);
+    env.peer.ack_limit = 2;
+    char *ndjson = th_write(env.dir, "a.ndjson", b.data, b.len);
+    char *rejects = th_write(env.dir, "rejects.log", "", 0);
+    char state[400];
+    snprintf(state, sizeof(state), "%s/ingest.state", env.dir);
+    char *argv[] = {"ingest",
+                    "--input",
+                    ndjson,
+                    "--parcels",
+                    env.parcels_arg,
+                    "--acks",
+                    env.acks_arg,
+                    "--stats",
+                    env.stats_arg,
+                    "--once",
+                    "--batch-size",
+                    "2",
+                    "--state",
+                    state,
+                    "--reject-log",
+                    rejects,
+                    "--peer-timeout-ms",
+                    "300",
+                    "--resend-timeout-ms",
+                    "1000",
+                    "--log-level",
+                    "error"};
+    cr_assert_eq(ingest_main((int)CORE_ARRAY_LEN(argv), argv), 1, "batches 3, 4 never acked");
+    cr_assert_eq(s_state_records(state), 4, "the acknowledged prefix: 2 batches of 2");
+    cr_assert_str_eq(env.peer.ids[0], "P0001");
+    atomic_store(&env.peer.quit, true);
+    pthread_join(env.thread, NULL);
+
+    /* Second run, everything acknowledged. */
+    memset(&env.peer.ids, 0, sizeof(env.peer.ids));
+    env.peer.ack_limit = 0;
+    env.peer.parcels = 0;
+    env.peer.batches = 0;
+    env.peer.received = 0;
+    env.peer.got_end = false;
+    env.peer.got_final = false;
+    atomic_store(&env.peer.quit, false);
+    atomic_store(&env.peer.ready, false);
+    cr_assert_eq(pthread_create(&env.thread, NULL, s_peer_main, &env.peer), 0);
+    while (!atomic_load(&env.peer.ready))
+        usleep(1000);
+    cr_assert_eq(ingest_main((int)CORE_ARRAY_LEN(argv), argv), 0);
+    for (int i = 0; i < 500 && !env.peer.got_final; i++)
+        usleep(10000);
+    cr_assert(env.peer.got_final);
+    cr_assert_eq(env.peer.parcels, 4, "only the parcels not acknowledged before");
+    cr_assert_str_eq(env.peer.ids[0], "P0005");
+    cr_assert_eq(env.peer.end.records_read, 6, "4 parcels + 2 rejects");
+    cr_assert_eq(env.peer.end.records_rejected, 2);
+    cr_assert_eq(s_counter(&env.peer.stats, "records_skipped"), 4);
+    cr_assert_eq(s_count_lines(rejects), 4, "2 rejects per run, none of the skipped records");
+    cr_assert_eq(s_state_records(state), 10, "the whole file");
+
+    /* Third run: nothing left. */
+    env.peer.parcels = 0;
+    env.peer.got_final = false;
+    cr_assert_eq(ingest_main((int)CORE_ARRAY_LEN(argv), argv), 0);
+    for (int i = 0; i < 500 && !env.peer.got_final; i++)
+        usleep(10000);
+    cr_assert_eq(env.peer.parcels, 0);
+    cr_assert_eq(s_counter(&env.peer.stats, "records_skipped"), 10);
+    cr_assert_eq(s_counter(&env.peer.stats, "records_read"), 0);
+
+    /* A changed file is read from the start. */
+    core_buf_append_str(&b, "\n");
+    free(th_write(env.dir, "a.ndjson", b.data, b.len));
+    env.peer.parcels = 0;
+    env.peer.got_final = false;
+    cr_assert_eq(ingest_main((int)CORE_ARRAY_LEN(argv), argv), 0);
+    for (int i = 0; i < 500 && !env.peer.got_final; i++)
+        usleep(10000);
+    cr_assert_eq(env.peer.parcels, 8);
+    s_env_stop(&env, false);
+    free(sample);
+    free(ndjson);
+    free(rejects);
+    core_buf_clear(&b);
 }

@@ -123,7 +123,7 @@ static void s_peers_open(peers_t *p, bool subscribe)
 
 static void s_peers_close(peers_t *p)
 {
-    void **all[] = { &p->verdicts, &p->acks, &p->stats, &p->queue };
+    void **all[] = {&p->verdicts, &p->acks, &p->stats, &p->queue};
     for (size_t i = 0; i < CORE_ARRAY_LEN(all); i++) {
         if (*all[i])
             zmq_close(*all[i]);
@@ -135,7 +135,7 @@ static void s_peers_close(peers_t *p)
 /* Receives one frame into buf within timeout_ms. Returns false on timeout. */
 static bool s_recv(void *sock, core_buf_t *buf, long timeout_ms)
 {
-    zmq_pollitem_t item = { .socket = sock, .events = ZMQ_POLLIN };
+    zmq_pollitem_t item = {.socket = sock, .events = ZMQ_POLLIN};
     if (zmq_poll(&item, 1, timeout_ms) <= 0)
         return false;
     zmq_msg_t msg;
@@ -155,7 +155,7 @@ static void s_send(void *sock, const core_buf_t *buf)
 
 static void s_send_batch(peers_t *p, uint64_t seq, const test_verdict_t *v, size_t n)
 {
-    core_buf_t buf = { 0 };
+    core_buf_t buf = {0};
     test_batch_encode(&buf, seq, v, n);
     s_send(p->verdicts, &buf);
     core_buf_clear(&buf);
@@ -165,7 +165,7 @@ static void s_send_end(peers_t *p)
 {
     proto_end_t end = {
         .records_read = 4, .records_rejected = 1, .parcels_sent = 3, .batches_sent = 1};
-    core_buf_t buf = { 0 };
+    core_buf_t buf = {0};
     proto_end_encode(&end, &buf);
     s_send(p->verdicts, &buf);
     core_buf_clear(&buf);
@@ -173,7 +173,7 @@ static void s_send_end(peers_t *p)
 
 static proto_ack_t s_expect_ack(peers_t *p)
 {
-    core_buf_t buf = { 0 };
+    core_buf_t buf = {0};
     cr_assert(s_recv(p->acks, &buf, RECV_TIMEOUT_MS), "no ACK");
     proto_ack_t ack;
     char err[CORE_ERR_LEN] = "";
@@ -184,7 +184,7 @@ static proto_ack_t s_expect_ack(peers_t *p)
 
 static void s_expect_stats(peers_t *p, proto_stats_t *stats)
 {
-    core_buf_t buf = { 0 };
+    core_buf_t buf = {0};
     cr_assert(s_recv(p->stats, &buf, RECV_TIMEOUT_MS), "no STATS");
     char err[CORE_ERR_LEN] = "";
     cr_assert_eq(proto_stats_decode(buf.data, buf.len, stats, err), 0, "%s", err);
@@ -202,7 +202,7 @@ static uint64_t s_counter(const proto_stats_t *stats, const char *name)
 /* Reads one queue.new message (topic frame, then JSON) into json. */
 static bool s_recv_queue_entry(peers_t *p, core_buf_t *json, long timeout_ms)
 {
-    core_buf_t topic = { 0 };
+    core_buf_t topic = {0};
     bool got = s_recv(p->queue, &topic, timeout_ms);
     if (got) {
         cr_assert_str_eq(topic.data, "queue.new");
@@ -220,11 +220,11 @@ static bool s_recv_queue_entry(peers_t *p, core_buf_t *json, long timeout_ms)
  * Returns the number of probes sent (each stored, acknowledged and queued). */
 static uint64_t s_sync_subscriber(peers_t *p)
 {
-    core_buf_t json = { 0 };
+    core_buf_t json = {0};
     for (uint64_t i = 0; i < 500; i++) {
         char id[32];
         snprintf(id, sizeof(id), "probe-%llu", (unsigned long long)i);
-        test_verdict_t probe = { id, 60, PROTO_CHANNEL_YELLOW, 1, false, false };
+        test_verdict_t probe = {id, 60, PROTO_CHANNEL_YELLOW, 1, false, false};
         s_send_batch(p, 1000 + i, &probe, 1);
         proto_ack_t ack = s_expect_ack(p);
         cr_assert_eq(ack.seq, 1000 + i);
@@ -238,9 +238,9 @@ static uint64_t s_sync_subscriber(peers_t *p)
 }
 
 static const test_verdict_t s_run_batch[] = {
-    { "P1", 72, PROTO_CHANNEL_RED, 2, false, false },
-    { "P2", 0, PROTO_CHANNEL_GREEN, 0, false, false },
-    { "P3", 0, PROTO_CHANNEL_GREEN, 0, false, true },
+    {"P1", 72, PROTO_CHANNEL_RED, 2, false, false},
+    {"P2", 0, PROTO_CHANNEL_GREEN, 0, false, false},
+    {"P3", 0, PROTO_CHANNEL_GREEN, 0, false, true},
 };
 
 Test(sink_stage, stores_acknowledges_publishes_and_reports_a_run)
@@ -250,7 +250,7 @@ Test(sink_stage, stores_acknowledges_publishes_and_reports_a_run)
     stage_t st;
     char pub[256];
     snprintf(pub, sizeof(pub), "--queue-pub=@%s", s_ep_queue);
-    const char *extra[] = { pub, "--once", NULL };
+    const char *extra[] = {pub, "--once", NULL};
     s_stage_start(&st, extra);
 
     uint64_t probes = s_sync_subscriber(&p);
@@ -264,8 +264,10 @@ Test(sink_stage, stores_acknowledges_publishes_and_reports_a_run)
     ack = s_expect_ack(&p);
     cr_assert_eq(ack.seq, 2);
     cr_assert_eq(ack.parcels, 3);
+    ack = s_expect_ack(&p);
+    cr_assert_eq(ack.seq, 0, "END acknowledged with seq 0 after everything before it");
 
-    core_buf_t json = { 0 };
+    core_buf_t json = {0};
     cr_assert(s_recv_queue_entry(&p, &json, RECV_TIMEOUT_MS));
     cr_assert_not_null(strstr(json.data, "\"parcel_id\":\"P1\",\"risk_score\":72,"
                                          "\"channel\":\"red\""),
@@ -304,10 +306,10 @@ Test(sink_stage, bad_messages_are_counted_not_acknowledged_and_sigterm_exits_0)
     peers_t p;
     s_peers_open(&p, false);
     stage_t st;
-    const char *extra[] = { "--queue-pub=", NULL };
+    const char *extra[] = {"--queue-pub=", NULL};
     s_stage_start(&st, extra);
 
-    core_buf_t buf = { 0 };
+    core_buf_t buf = {0};
     core_buf_append_str(&buf, "GET / HTTP/1.0\r\n\r\n"); /* not a proto message */
     s_send(p.verdicts, &buf);
     test_batch_encode(&buf, 4, s_run_batch, 3);
@@ -331,29 +333,51 @@ Test(sink_stage, bad_messages_are_counted_not_acknowledged_and_sigterm_exits_0)
     s_peers_close(&p);
 }
 
-Test(sink_stage, a_failed_transaction_is_not_acknowledged_and_exits_1)
+Test(sink_stage, a_failed_transaction_is_retried_and_acknowledged_once_it_commits)
 {
     peers_t p;
     s_peers_open(&p, false);
     stage_t st;
-    const char *extra[] = { "--queue-pub=", "--busy-timeout-ms=0", NULL };
+    const char *extra[] = {"--queue-pub=", "--busy-timeout-ms=0", "--once", NULL};
     s_stage_start(&st, extra);
     s_send_batch(&p, 1, s_run_batch, 1);
     cr_assert_eq(s_expect_ack(&p).seq, 1);
 
-    /* Another writer holds the lock and the sink may not wait: its transaction fails. */
+    /* Another writer holds the lock and the sink may not wait: its transaction fails, is
+     * rolled back, not acknowledged, and retried with back-off (100, 200, 400 ms, ...). */
     sqlite3 *db = NULL;
     cr_assert_eq(sqlite3_open(s_dir.db, &db), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
     s_send_batch(&p, 2, s_run_batch + 1, 2);
-    cr_assert_eq(s_stage_join(&st), 1);
-    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_close(db);
-
-    core_buf_t buf = { 0 };
-    cr_assert_not(s_recv(p.acks, &buf, 100), "batch 2 was acknowledged");
+    core_buf_t buf = {0};
+    cr_assert_not(s_recv(p.acks, &buf, 800), "batch 2 was acknowledged while the lock was held");
     core_buf_clear(&buf);
+    /* The condition clears: the same group is stored and acknowledged. */
+    cr_assert_eq(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    proto_ack_t ack = s_expect_ack(&p);
+    cr_assert_eq(ack.seq, 2);
+    cr_assert_eq(ack.parcels, 2);
+
+    s_send_end(&p);
+    ack = s_expect_ack(&p);
+    cr_assert_eq(ack.seq, 0, "END is acknowledged with seq 0");
+    proto_stats_t stats;
+    s_expect_stats(&p, &stats);
+    cr_assert(stats.final);
+    cr_assert_geq(s_counter(&stats, "commit_failures"), 2);
+    cr_assert_eq(s_counter(&stats, "verdicts_stored"), 3);
+    cr_assert_eq(s_counter(&stats, "duplicates_ignored"), 0);
+    cr_assert_eq(s_counter(&stats, "batches_committed"), 2);
+    cr_assert_eq(s_stage_join(&st), 0);
     s_peers_close(&p);
+
+    test_mem_t mem;
+    test_mem_open(&mem);
+    char err[CORE_ERR_LEN] = "";
+    cr_assert_eq(sink_export_ndjson(s_dir.db, NULL, mem.file, err), 0, "%s", err);
+    cr_assert_eq(test_count_lines(test_mem_text(&mem)), 3);
+    test_mem_close(&mem);
 }
 
 static int s_main(const char **args)
@@ -370,14 +394,14 @@ Test(sink_stage, usage_errors_exit_2_and_an_unusable_database_exits_1)
 {
     cr_redirect_stderr();
     cr_redirect_stdout();
-    const char *no_db[] = { "sink", NULL };
+    const char *no_db[] = {"sink", NULL};
     cr_assert_eq(s_main(no_db), 2);
-    const char *bad_sync[] = { "sink", "--db", s_dir.db, "--sync", "sometimes", NULL };
+    const char *bad_sync[] = {"sink", "--db", s_dir.db, "--sync", "sometimes", NULL};
     cr_assert_eq(s_main(bad_sync), 2);
-    const char *bad_flag[] = { "sink", "--db", s_dir.db, "--frobnicate", NULL };
+    const char *bad_flag[] = {"sink", "--db", s_dir.db, "--frobnicate", NULL};
     cr_assert_eq(s_main(bad_flag), 2);
-    const char *help[] = { "sink", "--help", NULL };
+    const char *help[] = {"sink", "--help", NULL};
     cr_assert_eq(s_main(help), 0);
-    const char *bad_db[] = { "sink", "--db", "/nonexistent/dir/v.db", NULL };
+    const char *bad_db[] = {"sink", "--db", "/nonexistent/dir/v.db", NULL};
     cr_assert_eq(s_main(bad_db), 1);
 }

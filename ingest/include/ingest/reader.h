@@ -98,4 +98,8 @@ const char *ingest_reader_reason(const ingest_reader_t *self);
 uint64_t ingest_reader_records(const ingest_reader_t *self);
 uint64_t ingest_reader_rejects(const ingest_reader_t *self);
 
+/* Stream offset just past the last record handed out (for CSV: the first byte of the rows
+ * still held for the next parcel). Non-decreasing from record to record. */
+uint64_t ingest_reader_offset(const ingest_reader_t *self);
+
 #endif
