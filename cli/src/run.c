@@ -719,6 +719,13 @@ static int s_on_crash(const run_config_t *cfg, run_state_t *rs, int stage)
             rs->stages[i].respawn_at = st->respawn_at;
         }
     }
+    run_stage_t *sc = &rs->stages[STAGE_SCREEN];
+    if (stage == STAGE_SINK && sc->exited && sc->respawn_at == 0 && s_clean_exit(sc->status)) {
+        /* A --once screen that forwarded END has exited; a sink that died before it
+         * acknowledged END leaves ingest re-sending END with no screen to carry it. */
+        fprintf(stderr, "parcelscreen: run: screen had finished; it starts again with sink\n");
+        sc->respawn_at = st->respawn_at;
+    }
     return 0;
 }
 
