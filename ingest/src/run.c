@@ -78,6 +78,7 @@ typedef struct {
     char *reject_log;       /* --reject-log */
     long resend_timeout_ms; /* --resend-timeout-ms */
     long peer_timeout_ms;   /* --peer-timeout-ms */
+    long drain_timeout_ms;  /* --drain-timeout-ms */
     char *stats;            /* --stats */
     long stats_interval_ms; /* --stats-interval-ms */
     bool once;              /* --once */
@@ -119,6 +120,9 @@ static const core_config_opt_t s_opts[] = {
         "batch up to 4x)"),
     OPT("peer-timeout-ms", CORE_CONFIG_INT, "300000", 100, 604800000, peer_timeout_ms,
         "exit 1 when no ACK at all arrives this long while batches or END wait for one"),
+    OPT("drain-timeout-ms", CORE_CONFIG_INT, "8000", 0, 3600000, drain_timeout_ms,
+        "on SIGTERM/SIGINT: wait this long for every batch in flight and END to be acknowledged "
+        "(re-sending as usual) before exiting"),
     OPT("stats", CORE_CONFIG_STR, NULL, 0, 0, stats, "PUSH endpoint for STATS (optional)"),
     OPT("stats-interval-ms", CORE_CONFIG_INT, "1000", 10, 3600000, stats_interval_ms,
         "period of STATS messages"),
@@ -210,6 +214,7 @@ typedef struct {            /* NOLINT(clang-analyzer-optin.performance.Padding) 
     const char *path;        /* its name */
     bool need_bytes;         /* the reader asked for input */
     bool files_done;         /* every file input has ended */
+    bool stopping;           /* SIGTERM/SIGINT: no more input is read, only drained */
     /* ZeroMQ input. */
     ingest_reader_t *zreader; /* frame reader */
     bool frame_active;        /* zreader holds a frame being parsed */
@@ -778,7 +783,8 @@ static void s_produce(s_stage_t *st)
 
 static int s_poll_timeout(const s_stage_t *st, int64_t now)
 {
-    bool busy = !st->batch_ready && (st->frame_active || (st->fd >= 0 && !st->need_bytes));
+    bool busy =
+        !st->stopping && !st->batch_ready && (st->frame_active || (st->fd >= 0 && !st->need_bytes));
     if (busy)
         return 0;
     int64_t deadline = now + s_ms(S_POLL_MAX_MS);
@@ -818,7 +824,7 @@ static void s_poll(s_stage_t *st, int64_t now)
     int prod_i = -1;
     if (st->want_pollout) /* the next turn retries the send */
         items[n++] = (zmq_pollitem_t){.socket = st->parcels, .events = ZMQ_POLLOUT};
-    if (!st->batch_ready && st->fd >= 0 && st->need_bytes) {
+    if (!st->batch_ready && !st->stopping && st->fd >= 0 && st->need_bytes) {
         fd_i = n;
         items[n++] = (zmq_pollitem_t){.socket = NULL, .fd = st->fd, .events = ZMQ_POLLIN};
     }
@@ -869,31 +875,57 @@ static int s_check_peer(s_stage_t *st, int64_t now)
     return 0;
 }
 
-/* SIGTERM/SIGINT: stop reading, get the partial batch and END out (bounded by the linger),
- * send a last STATS. */
+/* SIGTERM/SIGINT: stop reading, then drain: the partial batch goes out, every batch in flight
+ * is waited for (and re-sent as usual) until sink has acknowledged it, then END, until its ACK
+ * too, for at most --drain-timeout-ms. Drained: a final STATS and exit 0. Not drained (screen
+ * or sink gone): one warning naming what is unacknowledged, the state file (if any) keeps the
+ * acknowledged prefix for a restart, and the exit code is 1. */
 static void s_shutdown(s_stage_t *st)
 {
-    core_log(CORE_LOG_INFO, "stopping: flushing %u parcels", st->batch_count);
+    core_log(CORE_LOG_INFO, "stopping: flushing %u parcels, %zu batches in flight", st->batch_count,
+             st->in_flight);
     if (st->batch_count > 0 && !st->batch_ready)
         s_batch_close(st);
     st->files_done = true;
+    st->stopping = true;
     if (st->producers)
         proto_socket_close(&st->producers); /* no more input; END may go */
-    int64_t give_up = core_mono_ns() + s_ms(S_PARCELS_LINGER_MS);
-    while ((st->batch_ready || !st->end_sent) && core_mono_ns() < give_up) {
-        if (s_send(st, core_mono_ns(), true) != 0)
+    int64_t now = core_mono_ns();
+    int64_t give_up = now + s_ms(st->cfg->drain_timeout_ms);
+    bool drained = false;
+    for (;;) {
+        now = core_mono_ns();
+        s_recv_acks(st, now);
+        drained = st->end_acked && st->in_flight == 0 && !st->batch_ready;
+        if (drained || now >= give_up)
             break;
-        if (st->want_pollout) {
-            zmq_pollitem_t item = {.socket = st->parcels, .events = ZMQ_POLLOUT};
-            zmq_poll(&item, 1, 100);
-        }
+        if (s_send(st, now, false) != 0)
+            break;
+        zmq_pollitem_t items[2] = {{.socket = st->acks, .events = ZMQ_POLLIN}};
+        int n = 1;
+        if (st->want_pollout)
+            items[n++] = (zmq_pollitem_t){.socket = st->parcels, .events = ZMQ_POLLOUT};
+        long wait = (long)((give_up - now) / 1000000) + 1;
+        long next = s_poll_timeout(st, now);
+        if (next >= 0 && next < wait)
+            wait = next;
+        zmq_poll(items, n, wait < 100 ? wait : 100);
     }
-    if (st->batch_ready || !st->end_sent)
-        core_log(CORE_LOG_WARN, "screen is not taking batches: %u parcels and END not sent",
-                 st->batch_ready ? st->batch_count : 0);
-    s_recv_acks(st, core_mono_ns());
     s_state_save(st, core_mono_ns(), true);
-    s_send_stats(st, st->end_sent && st->in_flight == 0);
+    if (!drained) {
+        uint64_t parcels = 0;
+        for (size_t i = 0; i < st->in_flight; i++)
+            parcels += st->flight[i].parcels;
+        core_log(CORE_LOG_WARN,
+                 "stopping: not drained within %ld ms: %zu batches (%" PRIu64 " parcels)%s%s "
+                 "unacknowledged",
+                 st->cfg->drain_timeout_ms, st->in_flight, parcels,
+                 st->batch_ready ? ", a batch not sent" : "",
+                 st->end_acked ? "" : (st->end_sent ? " and END" : ", END not sent"));
+        st->exit_code = 1;
+    }
+    s_send_stats(st, drained);
+    st->final_sent = drained;
 }
 
 static int s_run(s_stage_t *st)

@@ -409,6 +409,71 @@ Test(ingest_stage, usage_errors_exit_2)
     free(dir);
 }
 
+/* ============ SIGTERM: drain before exit ============ */
+
+Test(ingest_stage, sigterm_drains_batches_in_flight_before_exit, .timeout = 60)
+{
+    /* The first batch is lost; the stop request comes with the second. ingest stops reading
+     * but re-sends the lost batch and waits for every ACK and END's before it exits 0. */
+    s_env_t env;
+    s_env_start(&env, true);
+    env.peer.drop_first = 1;
+    env.peer.stop_after = 2;
+    char *argv[] = {"ingest",
+                    "--input",
+                    (char *)SAMPLE_NDJSON,
+                    "--parcels",
+                    env.parcels_arg,
+                    "--acks",
+                    env.acks_arg,
+                    "--stats",
+                    env.stats_arg,
+                    "--batch-size",
+                    "2",
+                    "--resend-timeout-ms",
+                    "100",
+                    "--log-level",
+                    "error"};
+    cr_assert_eq(ingest_main((int)CORE_ARRAY_LEN(argv), argv), 0);
+    s_env_stop(&env, true);
+    s_peer_t *pe = &env.peer;
+    cr_assert(pe->got_end, "END goes out once everything is acknowledged");
+    cr_assert(pe->got_final, "drained: the last STATS is final");
+    cr_assert_geq(pe->end.parcels_sent, 2);
+    cr_assert_eq(s_counter(&pe->stats, "parcels_acked"), pe->end.parcels_sent);
+    cr_assert_geq(s_counter(&pe->stats, "batches_resent"), 1, "the lost batch was re-sent");
+}
+
+Test(ingest_stage, sigterm_without_acks_exits_1_after_drain_timeout, .timeout = 60)
+{
+    s_env_t env;
+    s_env_start(&env, false);
+    env.peer.stop_after = 2;
+    char *argv[] = {"ingest",
+                    "--input",
+                    (char *)SAMPLE_NDJSON,
+                    "--parcels",
+                    env.parcels_arg,
+                    "--acks",
+                    env.acks_arg,
+                    "--stats",
+                    env.stats_arg,
+                    "--batch-size",
+                    "2",
+                    "--drain-timeout-ms",
+                    "300",
+                    "--log-level",
+                    "error"};
+    int64_t t0 = core_mono_ns();
+    int rc = ingest_main((int)CORE_ARRAY_LEN(argv), argv);
+    int64_t took_ms = (core_mono_ns() - t0) / 1000000;
+    cr_assert_eq(rc, 1, "not drained is not a clean exit");
+    cr_assert_geq(took_ms, 300);
+    s_env_stop(&env, false);
+    cr_assert_not(env.peer.got_end, "END waits for every ACK");
+    cr_assert_not(env.peer.got_final);
+}
+
 /* ============ ZeroMQ producers ============ */
 
 typedef struct {
