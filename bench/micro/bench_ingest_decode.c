@@ -68,14 +68,7 @@ static int s_pass(ingest_format_t format, const char *source, const char *data, 
                 rc = -EPROTO;
                 break;
             }
-            size_t avail = 0;
-            char *dst = ingest_reader_reserve(reader, &avail);
-            size_t take = len - off < avail ? len - off : avail;
-            memcpy(dst, data + off, take);
-            ingest_reader_commit(reader, take);
-            off += take;
-            if (off == len)
-                ingest_reader_finish(reader);
+            ingest_reader_feed_next(reader, data, len, &off);
         } else {
             rc = r;
             break;

@@ -511,14 +511,7 @@ static int s_clean_parcels(const s_config_t *cfg, s_screen_t *s, FILE *out, char
         } else if (r == INGEST_READ_REJECT) {
             continue;
         } else if (r == -EAGAIN && off < len) {
-            size_t avail = 0;
-            char *dst = ingest_reader_reserve(reader, &avail);
-            size_t take = len - off < avail ? len - off : avail;
-            memcpy(dst, data + off, take);
-            ingest_reader_commit(reader, take);
-            off += take;
-            if (off == len)
-                ingest_reader_finish(reader);
+            ingest_reader_feed_next(reader, data, len, &off);
         } else {
             break;
         }

@@ -133,14 +133,7 @@ static int s_parcels_load(const char *path, scan_parcels_t *p, char *err)
         } else if (r == INGEST_READ_REJECT) {
             continue;
         } else if (r == -EAGAIN && off < len) {
-            size_t avail = 0;
-            char *dst = ingest_reader_reserve(reader, &avail);
-            size_t take = len - off < avail ? len - off : avail;
-            memcpy(dst, data + off, take);
-            ingest_reader_commit(reader, take);
-            off += take;
-            if (off == len)
-                ingest_reader_finish(reader);
+            ingest_reader_feed_next(reader, data, len, &off);
         } else {
             if (r != INGEST_READ_END) {
                 core_err_set(err, "%s: the reader stopped before the end of input", path);

@@ -193,6 +193,19 @@ void ingest_reader_feed(ingest_reader_t *self, const void *data, size_t len)
     }
 }
 
+void ingest_reader_feed_next(ingest_reader_t *self, const char *data, size_t len, size_t *off)
+{
+    core_assert(self != NULL && off != NULL && *off <= len);
+    size_t avail;
+    char *w = ingest_reader_reserve(self, &avail);
+    size_t n = len - *off < avail ? len - *off : avail;
+    memcpy(w, data + *off, n);
+    ingest_reader_commit(self, n);
+    *off += n;
+    if (*off == len)
+        ingest_reader_finish(self);
+}
+
 void ingest_reader_finish(ingest_reader_t *self)
 {
     core_assert(self != NULL);

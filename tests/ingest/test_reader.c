@@ -136,6 +136,41 @@ Test(ingest_reader, reserve_and_commit_write_in_place)
     ingest_reader_destroy(&r);
 }
 
+Test(ingest_reader, feed_next_takes_a_memory_input_part_by_part)
+{
+    /* 100,000 records (about 6 MB) through a buffer that offers a read chunk (1 MiB) and up:
+     * feed_next hands over one part per call, finishes after the last, and every record
+     * arrives once. */
+    core_buf_t b = {0};
+    for (int i = 0; i < 100000; i++)
+        core_buf_printf(&b, "{\"parcel_id\":\"F%06d\",\"items\":[{\"description\":\"x\"}]}\n", i);
+    ingest_reader_t *r = ingest_reader_new(INGEST_FORMAT_NDJSON, "mem", NULL);
+    size_t off = 0;
+    size_t feeds = 0;
+    int parcels = 0;
+    proto_parcel_t p;
+    for (;;) {
+        int rc = ingest_reader_next(r, &p);
+        if (rc == INGEST_READ_PARCEL) {
+            char want[16];
+            snprintf(want, sizeof(want), "F%06d", parcels++);
+            cr_assert(th_eq(p.parcel_id, want), "record %d", parcels - 1);
+        } else if (rc == -EAGAIN) {
+            cr_assert_lt(off, b.len, "more input wanted after the last part");
+            ingest_reader_feed_next(r, b.data, b.len, &off);
+            feeds++;
+        } else {
+            cr_assert_eq(rc, INGEST_READ_END);
+            break;
+        }
+    }
+    cr_assert_eq(off, b.len);
+    cr_assert_eq(parcels, 100000);
+    cr_assert_gt(feeds, 1, "the input went in in parts");
+    ingest_reader_destroy(&r);
+    core_buf_clear(&b);
+}
+
 Test(ingest_reader, destroy_needs_an_address, .signal = SIGABRT)
 {
     ingest_reader_destroy(NULL);

@@ -79,6 +79,9 @@ char *ingest_reader_reserve(ingest_reader_t *self, size_t *avail);
 void ingest_reader_commit(ingest_reader_t *self, size_t len);
 /* Copies 'len' bytes in (reserve + memcpy + commit). */
 void ingest_reader_feed(ingest_reader_t *self, const void *data, size_t len);
+/* Feeds the next part of an input held in memory: copies data[*off..len) in, as much as the
+ * buffer offers without growing, advances *off, and calls finish once all of it is in. */
+void ingest_reader_feed_next(ingest_reader_t *self, const char *data, size_t len, size_t *off);
 /* Declares the end of input: the last record may lack its terminator. */
 void ingest_reader_finish(ingest_reader_t *self);
 /* One read(2) from fd into the buffer. Returns the bytes read (> 0), 0 at end of file (and
