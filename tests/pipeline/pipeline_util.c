@@ -1,6 +1,8 @@
 /* pipeline_util.c -- process and file helpers for the pipeline tests. */
 #include "pipeline_util.h"
 
+#include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 char *pu_tmpdir(void)
@@ -231,4 +234,71 @@ bool pu_line_has_rule(const char *line, const char *rule_id)
         p += 9;
     }
     return false;
+}
+
+char *pu_path(const char *dir, const char *name)
+{
+    char *p = NULL;
+    if (asprintf(&p, "%s/%s", dir, name) < 0)
+        abort();
+    return p;
+}
+
+void pu_sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+void pu_generate_demo(const char *dir, const char *parcels, const char *seed)
+{
+    char *err = pu_path(dir, "gen.err");
+    char *argv[] = {PS_PARCELSCREEN, "generate",  "--parcels", (char *)parcels,    "--seed",
+                    (char *)seed,    "--out-dir", (char *)dir, "--demo-watchlist", NULL};
+    int st = pu_run(argv, NULL, err);
+    char *log = pu_read(err, NULL);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "generate failed: %s", log ? log : "");
+    free(log);
+    free(err);
+}
+
+void pu_export(const char *db, const char *path)
+{
+    char *argv[] = {PS_PARCELSCREEN, "export", "--db", (char *)db, NULL};
+    int st = pu_run(argv, path, NULL);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "export of %s failed", db);
+}
+
+char *pu_canonical_export(const char *db, const char *path, size_t *count)
+{
+    pu_export(db, path);
+    pu_verdicts_t v;
+    cr_assert(pu_verdicts_load(path, &v), "cannot read %s", path);
+    cr_assert_not(pu_verdicts_has_duplicates(&v), "a parcel has two verdicts in %s", db);
+    size_t total = 0;
+    for (size_t i = 0; i < v.lines.count; i++)
+        total += strlen(v.sorted[i]) + 1;
+    char *all = malloc(total + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < v.lines.count; i++) {
+        const char *line = v.sorted[i];
+        const char *t = strstr(line, "\"screened_at\"");
+        if (t) {
+            const char *q = strchr(t + 13, '"'); /* opening quote of the value */
+            q = q ? strchr(q + 1, '"') : NULL;   /* closing quote */
+            memcpy(all + n, line, (size_t)(t - line));
+            n += (size_t)(t - line);
+            line = q ? q + 1 : t + 13;
+        }
+        size_t rest = strlen(line);
+        memcpy(all + n, line, rest);
+        n += rest;
+        all[n++] = '\n';
+    }
+    all[n] = '\0';
+    if (count)
+        *count = v.lines.count;
+    pu_verdicts_free(&v);
+    return all;
 }

@@ -51,4 +51,21 @@ void pu_verdicts_free(pu_verdicts_t *v);
 /* True when the JSON line has a hit with this rule id. */
 bool pu_line_has_rule(const char *line, const char *rule_id);
 
+/* "dir/name", malloc'd (aborts when out of memory). */
+char *pu_path(const char *dir, const char *name);
+/* Sleeps ms milliseconds, through signals. */
+void pu_sleep_ms(long ms);
+
+/* The helpers below drive the parcelscreen binary (PS_PARCELSCREEN) and fail the calling
+ * Criterion test on error. */
+
+/* `generate --parcels N --seed S --out-dir dir --demo-watchlist`. */
+void pu_generate_demo(const char *dir, const char *parcels, const char *seed);
+/* `export --db db` into path. */
+void pu_export(const char *db, const char *path);
+/* Exports db into path and returns the verdicts sorted by parcel id without the time they
+ * were screened at, one per line (malloc'd); asserts that no parcel has two verdicts.
+ * *count (if not NULL) gets the number of verdicts. */
+char *pu_canonical_export(const char *db, const char *path, size_t *count);
+
 #endif

@@ -14,18 +14,10 @@
 
 #define BIN PS_PARCELSCREEN
 
-static char *s_path(const char *dir, const char *name)
-{
-    char *p = NULL;
-    if (asprintf(&p, "%s/%s", dir, name) < 0)
-        abort();
-    return p;
-}
-
 /* Runs a parcelscreen command; stdout to out_path (may be NULL); asserts exit 0. */
 static void s_cli(const char *dir, char *const argv[], const char *out_path)
 {
-    char *err = s_path(dir, "cli.err");
+    char *err = pu_path(dir, "cli.err");
     int st = pu_run(argv, out_path, err);
     char *log = pu_read(err, NULL);
     cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s %s failed: %s", argv[1], argv[2],
@@ -36,8 +28,8 @@ static void s_cli(const char *dir, char *const argv[], const char *out_path)
 
 static char *s_run(const char *dir, const char *watchlist, const char *input, const char *db)
 {
-    char *out = s_path(dir, "run.out");
-    char *rejects = s_path(dir, "rejects.log");
+    char *out = pu_path(dir, "run.out");
+    char *rejects = pu_path(dir, "rejects.log");
     char *argv[] = {BIN,
                     "run",
                     "--watchlist",
@@ -72,16 +64,13 @@ Test(pipeline_allowlist, a_false_positive_is_suppressed_in_the_next_run, .timeou
 {
     char *dir = pu_tmpdir();
     cr_assert_not_null(dir);
-    char *gen_err = s_path(dir, "gen.err");
-    char *gen[] = {BIN,         "generate", "--parcels",        "2000", "--seed", "7",
-                   "--out-dir", dir,        "--demo-watchlist", NULL};
-    cr_assert_eq(pu_run(gen, NULL, gen_err), 0, "generate failed");
-    char *wl = s_path(dir, "demo_watchlist.csv");
-    char *m1 = s_path(dir, "manifest.ndjson");
-    char *m2 = s_path(dir, "second.ndjson");
-    char *db = s_path(dir, "verdicts.db");
-    char *exp1 = s_path(dir, "export1.ndjson");
-    char *exp2 = s_path(dir, "export2.ndjson");
+    pu_generate_demo(dir, "2000", "7");
+    char *wl = pu_path(dir, "demo_watchlist.csv");
+    char *m1 = pu_path(dir, "manifest.ndjson");
+    char *m2 = pu_path(dir, "second.ndjson");
+    char *db = pu_path(dir, "verdicts.db");
+    char *exp1 = pu_path(dir, "export1.ndjson");
+    char *exp2 = pu_path(dir, "export2.ndjson");
 
     char *out = s_run(dir, wl, m1, db);
     long long queued1 = pu_count(out, "queue entries");
@@ -110,7 +99,7 @@ Test(pipeline_allowlist, a_false_positive_is_suppressed_in_the_next_run, .timeou
     char *claim[] = {BIN,         "queue", "claim",    "--db", db,
                      "--officer", "alice", "--parcel", parcel, NULL};
     s_cli(dir, claim, NULL);
-    char *resolved = s_path(dir, "resolve.out");
+    char *resolved = pu_path(dir, "resolve.out");
     char *resolve[] = {
         BIN,         "queue", "resolve",   "--db",           db,       "--parcel", parcel,
         "--officer", "alice", "--outcome", "false_positive", "--note", "namesake", NULL};
@@ -118,7 +107,7 @@ Test(pipeline_allowlist, a_false_positive_is_suppressed_in_the_next_run, .timeou
     char *text = pu_read(resolved, NULL);
     cr_assert_not_null(strstr(text, "(1 allow-list entries added)"), "%s", text);
     free(text);
-    char *listed = s_path(dir, "allow.csv");
+    char *listed = pu_path(dir, "allow.csv");
     char *allow_export[] = {BIN, "allowlist", "export", "--db", db, NULL};
     s_cli(dir, allow_export, listed);
     text = pu_read(listed, NULL);
@@ -165,7 +154,7 @@ Test(pipeline_allowlist, a_false_positive_is_suppressed_in_the_next_run, .timeou
     cr_assert_geq(suppressed, 1);
     /* P's twin is not in the queue (its only hit is suppressed); one entry fewer at most per
      * parcel with only that hit. */
-    char *show_out = s_path(dir, "show.out");
+    char *show_out = pu_path(dir, "show.out");
     char *show[] = {BIN, "queue", "show", "--db", db, "--parcel", again, "--json", NULL};
     s_cli(dir, show, show_out);
     text = pu_read(show_out, NULL);
@@ -179,7 +168,6 @@ Test(pipeline_allowlist, a_false_positive_is_suppressed_in_the_next_run, .timeou
     free(show_out);
     free(listed);
     free(resolved);
-    free(gen_err);
     free(wl);
     free(m1);
     free(m2);
@@ -209,10 +197,10 @@ Test(pipeline_allowlist, screen_loads_it_at_start_and_on_reload, .timeout = 120)
 {
     char *dir = pu_tmpdir();
     cr_assert_not_null(dir);
-    char *wl = s_path(dir, "wl.csv");
-    char *allow = s_path(dir, "allow.csv");
-    char *bad = s_path(dir, "bad.csv");
-    char *err = s_path(dir, "screen.err");
+    char *wl = pu_path(dir, "wl.csv");
+    char *allow = pu_path(dir, "allow.csv");
+    char *bad = pu_path(dir, "bad.csv");
+    char *err = pu_path(dir, "screen.err");
     const char *list = "id,list,kind,scope,pattern,weight,note\n"
                        "N1,demo,name,party.name,Acme Trading,80,\n"
                        "N2,demo,name,party.name,Borvik Holdings,80,\n";

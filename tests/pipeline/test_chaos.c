@@ -27,67 +27,6 @@
 #define CHAOS_PARCELS 200000
 #define CHAOS_KILLS 4 /* per stage; the test needs at least 3 */
 
-static char *s_path(const char *dir, const char *name)
-{
-    char *p = NULL;
-    if (asprintf(&p, "%s/%s", dir, name) < 0)
-        abort();
-    return p;
-}
-
-static void s_generate(const char *dir, const char *parcels, const char *seed)
-{
-    char *err = s_path(dir, "gen.err");
-    char *argv[] = {BIN,          "generate",  "--parcels", (char *)parcels,    "--seed",
-                    (char *)seed, "--out-dir", (char *)dir, "--demo-watchlist", NULL};
-    int st = pu_run(argv, NULL, err);
-    char *log = pu_read(err, NULL);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "generate failed: %s", log ? log : "");
-    free(log);
-    free(err);
-}
-
-static void s_export(const char *db, const char *path)
-{
-    char *argv[] = {BIN, "export", "--db", (char *)db, NULL};
-    int st = pu_run(argv, path, NULL);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "export failed");
-}
-
-/* Export lines without the time they were screened at, sorted by parcel id; *count gets the
- * number of verdicts. Asserts that no parcel has two verdicts. */
-static char *s_canonical_export(const char *db, const char *path, size_t *count)
-{
-    s_export(db, path);
-    pu_verdicts_t v;
-    cr_assert(pu_verdicts_load(path, &v));
-    cr_assert_not(pu_verdicts_has_duplicates(&v), "a parcel has two verdicts in %s", db);
-    size_t total = 0;
-    for (size_t i = 0; i < v.lines.count; i++)
-        total += strlen(v.sorted[i]) + 1;
-    char *all = malloc(total + 1);
-    size_t n = 0;
-    for (size_t i = 0; i < v.lines.count; i++) {
-        const char *line = v.sorted[i];
-        const char *t = strstr(line, "\"screened_at\"");
-        if (t) {
-            const char *q = strchr(t + 13, '"'); /* opening quote of the value */
-            q = q ? strchr(q + 1, '"') : NULL;   /* closing quote */
-            memcpy(all + n, line, (size_t)(t - line));
-            n += (size_t)(t - line);
-            line = q ? q + 1 : t + 13;
-        }
-        size_t rest = strlen(line);
-        memcpy(all + n, line, rest);
-        n += rest;
-        all[n++] = '\n';
-    }
-    all[n] = '\0';
-    *count = v.lines.count;
-    pu_verdicts_free(&v);
-    return all;
-}
-
 /* The first line where two canonical exports differ, for the failure message. */
 static void s_first_difference(const char *a, const char *b, char *out, size_t len)
 {
@@ -113,13 +52,6 @@ static uint64_t s_rand(uint64_t *state)
     x ^= x >> 27;
     *state = x;
     return x * 0x2545F4914F6CDD1DULL;
-}
-
-static void s_sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
 }
 
 /* The pid in <dir>/<stage>.pid, or 0. */
@@ -154,15 +86,15 @@ Test(chaos, screen_and_sink_killed_mid_run_lose_nothing_and_double_nothing, .tim
     char *dir = pu_tmpdir();
     char count[32];
     snprintf(count, sizeof(count), "%d", CHAOS_PARCELS);
-    s_generate(dir, count, "17");
-    char *wl = s_path(dir, "demo_watchlist.csv");
-    char *in = s_path(dir, "manifest.ndjson");
-    char *db_calm = s_path(dir, "calm.db");
-    char *db_chaos = s_path(dir, "chaos.db");
-    char *exp = s_path(dir, "export.ndjson");
-    char *out = s_path(dir, "run.out");
-    char *err = s_path(dir, "run.err");
-    char *pids = s_path(dir, "pids");
+    pu_generate_demo(dir, count, "17");
+    char *wl = pu_path(dir, "demo_watchlist.csv");
+    char *in = pu_path(dir, "manifest.ndjson");
+    char *db_calm = pu_path(dir, "calm.db");
+    char *db_chaos = pu_path(dir, "chaos.db");
+    char *exp = pu_path(dir, "export.ndjson");
+    char *out = pu_path(dir, "run.out");
+    char *err = pu_path(dir, "run.err");
+    char *pids = pu_path(dir, "pids");
     cr_assert_eq(mkdir(pids, 0700), 0);
 
     /* The undisturbed run. */
@@ -177,7 +109,7 @@ Test(chaos, screen_and_sink_killed_mid_run_lose_nothing_and_double_nothing, .tim
     cr_assert_eq(pu_count(text, "parcels screened"), CHAOS_PARCELS, "%s", text);
     free(text), free(log);
     size_t calm_count = 0;
-    char *calm = s_canonical_export(db_calm, exp, &calm_count);
+    char *calm = pu_canonical_export(db_calm, exp, &calm_count);
     cr_assert_eq(calm_count, CHAOS_PARCELS);
     cr_assert(strstr(calm, "\"rule_id\"") != NULL, "no hits at all");
 
@@ -197,7 +129,7 @@ Test(chaos, screen_and_sink_killed_mid_run_lose_nothing_and_double_nothing, .tim
         /* The next victim: whichever still needs kills, at random when both do. */
         int v = kills[0] >= CHAOS_KILLS ? 1 : kills[1] >= CHAOS_KILLS ? 0 : (int)(s_rand(&rng) & 1);
         long delay_ms = 100 + (long)(s_rand(&rng) % 500);
-        s_sleep_ms(delay_ms);
+        pu_sleep_ms(delay_ms);
         /* Only a fresh incarnation is killed: wait until run has restarted the last one. */
         pid_t pid = 0;
         while (!run_done) {
@@ -208,7 +140,7 @@ Test(chaos, screen_and_sink_killed_mid_run_lose_nothing_and_double_nothing, .tim
             pid = s_stage_pid(pids, victims[v]);
             if (pid > 0 && pid != last_killed[v] && kill(pid, 0) == 0)
                 break;
-            s_sleep_ms(10);
+            pu_sleep_ms(10);
         }
         if (run_done)
             break;
@@ -249,7 +181,7 @@ Test(chaos, screen_and_sink_killed_mid_run_lose_nothing_and_double_nothing, .tim
 
     /* Exactly one verdict per parcel, and the very verdicts of the undisturbed run. */
     size_t chaos_count = 0;
-    char *chaos = s_canonical_export(db_chaos, exp, &chaos_count);
+    char *chaos = pu_canonical_export(db_chaos, exp, &chaos_count);
     cr_assert_eq(chaos_count, CHAOS_PARCELS, "seed %llu", (unsigned long long)seed);
     if (strcmp(calm, chaos) != 0) {
         char diff[1024];
@@ -300,13 +232,13 @@ static size_t s_stored(const char *db, const char *path)
 Test(chaos, sigterm_drains_ingest_then_screen_then_sink_and_exits_0, .timeout = 300)
 {
     char *dir = pu_tmpdir();
-    s_generate(dir, "40000", "19");
-    char *wl = s_path(dir, "demo_watchlist.csv");
-    char *in = s_path(dir, "manifest.ndjson");
-    char *db = s_path(dir, "term.db");
-    char *exp = s_path(dir, "export.ndjson");
-    char *out = s_path(dir, "run.out");
-    char *err = s_path(dir, "run.err");
+    pu_generate_demo(dir, "40000", "19");
+    char *wl = pu_path(dir, "demo_watchlist.csv");
+    char *in = pu_path(dir, "manifest.ndjson");
+    char *db = pu_path(dir, "term.db");
+    char *exp = pu_path(dir, "export.ndjson");
+    char *out = pu_path(dir, "run.out");
+    char *err = pu_path(dir, "run.err");
     size_t len = 0;
     char *manifest = pu_read(in, &len);
     cr_assert_not_null(manifest);
@@ -343,7 +275,7 @@ Test(chaos, sigterm_drains_ingest_then_screen_then_sink_and_exits_0, .timeout = 
     s_write_all(fds[1], manifest, half);
     size_t stored = 0;
     for (int i = 0; i < 6000 && stored == 0; i++) {
-        s_sleep_ms(20);
+        pu_sleep_ms(20);
         stored = s_stored(db, exp);
     }
     cr_assert_gt(stored, 0, "no verdict stored from the first half");
@@ -369,7 +301,7 @@ Test(chaos, sigterm_drains_ingest_then_screen_then_sink_and_exits_0, .timeout = 
     cr_assert_eq(read, screened + rejected, "%s", text);
     cr_assert_eq(pu_count(text, "verdicts stored"), screened, "%s", text);
     pu_verdicts_t v;
-    s_export(db, exp);
+    pu_export(db, exp);
     cr_assert(pu_verdicts_load(exp, &v));
     cr_assert_eq((long long)v.lines.count, screened, "%s", text);
     cr_assert_not(pu_verdicts_has_duplicates(&v), "a parcel has two verdicts");
@@ -390,7 +322,7 @@ static pid_t s_wait_stage(const char *pid_dir, const char *stage, pid_t not, pid
         pid_t pid = s_stage_pid(pid_dir, stage);
         if (pid > 0 && pid != not &&kill(pid, 0) == 0)
             return pid;
-        s_sleep_ms(5);
+        pu_sleep_ms(5);
     }
 }
 
@@ -411,14 +343,14 @@ static char **s_run_argv(char *wl, char *in, char *db, char *pids, const char *m
 Test(chaos, a_killed_ingest_restarts_the_pipeline_and_reads_its_input_again, .timeout = 300)
 {
     char *dir = pu_tmpdir();
-    s_generate(dir, "20000", "23");
-    char *wl = s_path(dir, "demo_watchlist.csv");
-    char *in = s_path(dir, "manifest.ndjson");
-    char *db = s_path(dir, "ingest.db");
-    char *exp = s_path(dir, "export.ndjson");
-    char *out = s_path(dir, "run.out");
-    char *err = s_path(dir, "run.err");
-    char *pids = s_path(dir, "pids");
+    pu_generate_demo(dir, "20000", "23");
+    char *wl = pu_path(dir, "demo_watchlist.csv");
+    char *in = pu_path(dir, "manifest.ndjson");
+    char *db = pu_path(dir, "ingest.db");
+    char *exp = pu_path(dir, "export.ndjson");
+    char *out = pu_path(dir, "run.out");
+    char *err = pu_path(dir, "run.err");
+    char *pids = pu_path(dir, "pids");
     cr_assert_eq(mkdir(pids, 0700), 0);
 
     pid_t run = pu_spawn(s_run_argv(wl, in, db, pids, "5"), out, err);
@@ -428,7 +360,7 @@ Test(chaos, a_killed_ingest_restarts_the_pipeline_and_reads_its_input_again, .ti
     cr_assert_eq(kill(sink, SIGSTOP), 0);
     pid_t ingest = s_wait_stage(pids, "ingest", 0, run, &status);
     cr_assert_gt(ingest, 0, "run ended before ingest started");
-    s_sleep_ms(300); /* let ingest read and send what its credit allows (not needed) */
+    pu_sleep_ms(300); /* let ingest read and send what its credit allows (not needed) */
     cr_assert_eq(kill(ingest, SIGKILL), 0);
     kill(sink, SIGCONT); /* run stops it (SIGTERM) and starts it again with ingest */
     waitpid(run, &status, 0);
@@ -444,7 +376,7 @@ Test(chaos, a_killed_ingest_restarts_the_pipeline_and_reads_its_input_again, .ti
     cr_assert_eq(pu_count(text, "records read"), 20000, "%s", text);
     cr_assert_eq(pu_count(text, "parcels screened"), 20000, "%s", text);
     cr_assert_eq(pu_count(text, "verdicts stored"), 20000, "%s", text);
-    s_export(db, exp);
+    pu_export(db, exp);
     pu_verdicts_t v;
     cr_assert(pu_verdicts_load(exp, &v));
     cr_assert_eq(v.lines.count, 20000);
@@ -461,13 +393,13 @@ Test(chaos, a_killed_ingest_restarts_the_pipeline_and_reads_its_input_again, .ti
 Test(chaos, a_stage_dying_more_than_max_restarts_times_ends_the_run_naming_it, .timeout = 300)
 {
     char *dir = pu_tmpdir();
-    s_generate(dir, "20000", "29");
-    char *wl = s_path(dir, "demo_watchlist.csv");
-    char *in = s_path(dir, "manifest.ndjson");
-    char *db = s_path(dir, "max.db");
-    char *out = s_path(dir, "run.out");
-    char *err = s_path(dir, "run.err");
-    char *pids = s_path(dir, "pids");
+    pu_generate_demo(dir, "20000", "29");
+    char *wl = pu_path(dir, "demo_watchlist.csv");
+    char *in = pu_path(dir, "manifest.ndjson");
+    char *db = pu_path(dir, "max.db");
+    char *out = pu_path(dir, "run.out");
+    char *err = pu_path(dir, "run.err");
+    char *pids = pu_path(dir, "pids");
     cr_assert_eq(mkdir(pids, 0700), 0);
 
     pid_t run = pu_spawn(s_run_argv(wl, in, db, pids, "2"), out, err);
@@ -521,14 +453,14 @@ Test(chaos, screen_killed_during_a_reload_restarts_with_the_new_lists, .timeout 
      * restarts it; the new screen loads the new file. Nothing lost or doubled, and every hit
      * of the added rule names the version that holds it. */
     char *dir = pu_tmpdir();
-    s_generate(dir, "20000", "31");
-    char *wl = s_path(dir, "demo_watchlist.csv");
-    char *in = s_path(dir, "manifest.ndjson");
-    char *db = s_path(dir, "reload.db");
-    char *exp = s_path(dir, "export.ndjson");
-    char *out = s_path(dir, "run.out");
-    char *err = s_path(dir, "run.err");
-    char *pids = s_path(dir, "pids");
+    pu_generate_demo(dir, "20000", "31");
+    char *wl = pu_path(dir, "demo_watchlist.csv");
+    char *in = pu_path(dir, "manifest.ndjson");
+    char *db = pu_path(dir, "reload.db");
+    char *exp = pu_path(dir, "export.ndjson");
+    char *out = pu_path(dir, "run.out");
+    char *err = pu_path(dir, "run.err");
+    char *pids = pu_path(dir, "pids");
     cr_assert_eq(mkdir(pids, 0700), 0);
 
     pid_t run = pu_spawn(s_run_argv(wl, in, db, pids, "5"), out, err);
@@ -538,7 +470,7 @@ Test(chaos, screen_killed_during_a_reload_restarts_with_the_new_lists, .timeout 
     cr_assert_eq(kill(sink, SIGSTOP), 0); /* nothing is acknowledged until SIGCONT */
     pid_t screen = s_wait_stage(pids, "screen", 0, run, &status);
     cr_assert_gt(screen, 0, "run ended before screen started");
-    s_sleep_ms(500); /* screen compiles and takes batches */
+    pu_sleep_ms(500); /* screen compiles and takes batches */
 
     size_t len = 0;
     char *text = pu_read(wl, &len);
@@ -550,7 +482,7 @@ Test(chaos, screen_killed_during_a_reload_restarts_with_the_new_lists, .timeout 
     pu_write(wl, grown, strlen(grown));
     free(text), free(grown);
     cr_assert_eq(kill(screen, SIGHUP), 0);
-    s_sleep_ms(20); /* the rebuild has started in the background */
+    pu_sleep_ms(20); /* the rebuild has started in the background */
     cr_assert_eq(kill(screen, SIGKILL), 0);
     pid_t screen2 = s_wait_stage(pids, "screen", screen, run, &status);
     cr_assert_gt(screen2, 0, "run ended before screen was restarted");
@@ -566,7 +498,7 @@ Test(chaos, screen_killed_during_a_reload_restarts_with_the_new_lists, .timeout 
     cr_assert_eq(pu_count(text, "parcels screened"), 20000, "%s", text);
     cr_assert_eq(pu_count(text, "verdicts stored"), 20000, "%s", text);
 
-    s_export(db, exp);
+    pu_export(db, exp);
     pu_verdicts_t v;
     cr_assert(pu_verdicts_load(exp, &v));
     cr_assert_eq(v.lines.count, 20000);

@@ -20,20 +20,6 @@
 
 #define BIN PS_PARCELSCREEN
 
-static char *s_path(const char *dir, const char *name)
-{
-    char *p = NULL;
-    if (asprintf(&p, "%s/%s", dir, name) < 0)
-        abort();
-    return p;
-}
-
-static void s_sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* A directory with generated parcels, endpoints, and the three stages' command lines. */
 typedef struct {
     char *dir;
@@ -53,19 +39,14 @@ static void s_env_init(env_t *e, const char *parcels)
     memset(e, 0, sizeof(*e));
     e->dir = pu_tmpdir();
     e->parcels = atol(parcels);
-    char *err = s_path(e->dir, "gen.err");
-    char *argv[] = {BIN,  "generate",  "--parcels", (char *)parcels,    "--seed",
-                    "11", "--out-dir", e->dir,      "--demo-watchlist", NULL};
-    int st = pu_run(argv, NULL, err);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "generate failed");
-    free(err);
-    e->wl = s_path(e->dir, "demo_watchlist.csv");
-    e->input = s_path(e->dir, "manifest.ndjson");
-    e->db = s_path(e->dir, "v.db");
-    e->state = s_path(e->dir, "ingest.state");
-    e->sink_err = s_path(e->dir, "sink.err");
-    e->screen_err = s_path(e->dir, "screen.err");
-    e->ingest_err = s_path(e->dir, "ingest.err");
+    pu_generate_demo(e->dir, parcels, "11");
+    e->wl = pu_path(e->dir, "demo_watchlist.csv");
+    e->input = pu_path(e->dir, "manifest.ndjson");
+    e->db = pu_path(e->dir, "v.db");
+    e->state = pu_path(e->dir, "ingest.state");
+    e->sink_err = pu_path(e->dir, "sink.err");
+    e->screen_err = pu_path(e->dir, "screen.err");
+    e->ingest_err = pu_path(e->dir, "ingest.err");
     snprintf(e->at_parcels, sizeof(e->at_parcels), "@ipc://%s/p", e->dir);
     snprintf(e->to_parcels, sizeof(e->to_parcels), ">ipc://%s/p", e->dir);
     snprintf(e->at_verdicts, sizeof(e->at_verdicts), "@ipc://%s/v", e->dir);
@@ -151,7 +132,7 @@ static int s_wait(pid_t pid, int timeout_s)
         int st = 0;
         if (waitpid(pid, &st, WNOHANG) == pid)
             return st;
-        s_sleep_ms(10);
+        pu_sleep_ms(10);
     }
     return -1;
 }
@@ -165,7 +146,7 @@ static bool s_wait_log(const char *path, const char *needle, int timeout_s)
         free(text);
         if (found)
             return true;
-        s_sleep_ms(20);
+        pu_sleep_ms(20);
     }
     return false;
 }
@@ -183,7 +164,7 @@ static void s_expect_ingest_ok(env_t *e, int timeout_s)
 /* Every parcel exactly once in the database. */
 static void s_expect_every_verdict_once(env_t *e)
 {
-    char *exp = s_path(e->dir, "export.ndjson");
+    char *exp = pu_path(e->dir, "export.ndjson");
     char *argv[] = {BIN, "export", "--db", e->db, NULL};
     int st = pu_run(argv, exp, NULL);
     cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "export failed");
@@ -230,7 +211,7 @@ Test(faults, database_locked_by_another_writer_for_2_s, .timeout = 300)
     e.screen = s_start_screen(&e);
     e.ingest = s_start_ingest(&e, "100", "8");
     cr_assert(s_wait_log(e.sink_err, "transaction failed", 60), "the sink never met the lock");
-    s_sleep_ms(2000);
+    pu_sleep_ms(2000);
     cr_assert_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     s_expect_ingest_ok(&e, 120);
@@ -256,7 +237,7 @@ Test(faults, sink_files_cannot_grow_until_the_limit_is_lifted, .timeout = 300)
     e.ingest = s_start_ingest(&e, "100", "8");
     cr_assert(s_wait_log(e.sink_err, "transaction failed", 60),
               "the sink never hit the file size limit");
-    s_sleep_ms(1500);
+    pu_sleep_ms(1500);
     cr_assert_eq(s_wait(e.ingest, 0), -1, "ingest finished while the sink could not write");
     /* Space comes back. */
     struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
@@ -272,13 +253,13 @@ Test(faults, sink_started_late_and_stopped_for_seconds, .timeout = 300)
     s_env_init(&e, "3000");
     e.screen = s_start_screen(&e);
     e.ingest = s_start_ingest(&e, "50", "8");
-    s_sleep_ms(3000); /* no sink at all */
+    pu_sleep_ms(3000); /* no sink at all */
     cr_assert_eq(s_wait(e.ingest, 0), -1, "ingest gave up without a sink");
     e.sink = s_start_sink(&e, "1000", 0);
     cr_assert(s_wait_log(e.sink_err, "storing verdicts", 30), "sink did not start");
-    s_sleep_ms(300);
+    pu_sleep_ms(300);
     kill(e.sink, SIGSTOP); /* gone for a while, mid-stream */
-    s_sleep_ms(3000);
+    pu_sleep_ms(3000);
     kill(e.sink, SIGCONT);
     s_expect_ingest_ok(&e, 120);
     s_expect_every_verdict_once(&e);
@@ -307,7 +288,7 @@ Test(faults, ingest_killed_mid_way_resumes_from_its_state_file, .timeout = 300)
     e.ingest = s_start_ingest(&e, "20", "1");
     long at = 0;
     for (int i = 0; i < 6000 && (at = s_state_records(e.state)) < 2000; i++)
-        s_sleep_ms(5);
+        pu_sleep_ms(5);
     kill(e.ingest, SIGKILL);
     waitpid(e.ingest, NULL, 0);
     e.ingest = 0;
@@ -328,8 +309,8 @@ Test(faults, run_with_state_skips_a_finished_input, .timeout = 300)
 {
     env_t e;
     s_env_init(&e, "500");
-    char *out = s_path(e.dir, "run.out");
-    char *err = s_path(e.dir, "run.err");
+    char *out = pu_path(e.dir, "run.out");
+    char *err = pu_path(e.dir, "run.err");
     char *argv[] = {BIN,       "run",   "--watchlist", e.wl, "--input",   e.input, "--db", e.db,
                     "--state", e.state, "--workers",   "1",  "--timeout", "120",   NULL};
     for (int pass = 0; pass < 2; pass++) {

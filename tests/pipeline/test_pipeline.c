@@ -15,34 +15,13 @@
 /* Binary garbage with an embedded NUL: not JSON, not UTF-8. */
 #define GARBAGE "\x01\x02\xff\xfe garbage \x00 bytes"
 
-static char *s_path(const char *dir, const char *name)
-{
-    char *p = NULL;
-    if (asprintf(&p, "%s/%s", dir, name) < 0)
-        abort();
-    return p;
-}
-
-/* Generates 'parcels' parcels with the demo watchlist into dir. */
-static void s_generate(const char *dir, const char *parcels, const char *seed)
-{
-    char *err = s_path(dir, "gen.err");
-    char *argv[] = { BIN, "generate", "--parcels", (char *)parcels, "--seed", (char *)seed,
-                     "--out-dir", (char *)dir, "--demo-watchlist", NULL };
-    int st = pu_run(argv, NULL, err);
-    char *log = pu_read(err, NULL);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "generate failed: %s", log ? log : "");
-    free(log);
-    free(err);
-}
-
 /* Runs the pipeline; returns run's stdout (malloc'd); asserts exit status 'want'. */
 static char *s_run(const char *dir, const char *watchlist, const char *input, const char *db,
                    int want)
 {
-    char *out = s_path(dir, "run.out");
-    char *err = s_path(dir, "run.err");
-    char *rejects = s_path(dir, "rejects.log");
+    char *out = pu_path(dir, "run.out");
+    char *err = pu_path(dir, "run.err");
+    char *rejects = pu_path(dir, "rejects.log");
     char *argv[] = { BIN, "run", "--watchlist", (char *)watchlist, "--input", (char *)input,
                      "--db", (char *)db, "--reject-log", rejects, "--workers", "2",
                      "--timeout", "600", NULL };
@@ -56,13 +35,6 @@ static char *s_run(const char *dir, const char *watchlist, const char *input, co
     free(err);
     free(rejects);
     return text;
-}
-
-static void s_export(const char *db, const char *path)
-{
-    char *argv[] = { BIN, "export", "--db", (char *)db, NULL };
-    int st = pu_run(argv, path, NULL);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "export failed");
 }
 
 /* Checks every truth row (parcel_id,rule_id,...) against the exported verdicts. */
@@ -91,12 +63,12 @@ static void s_check_truth(const char *truth_path, const pu_verdicts_t *v)
 Test(pipeline, planted_hits_are_all_found_and_counts_add_up, .timeout = 300)
 {
     char *dir = pu_tmpdir();
-    s_generate(dir, "3000", "7");
-    char *wl = s_path(dir, "demo_watchlist.csv");
-    char *in = s_path(dir, "manifest.ndjson");
-    char *db = s_path(dir, "v.db");
-    char *exp = s_path(dir, "export.ndjson");
-    char *truth = s_path(dir, "truth.csv");
+    pu_generate_demo(dir, "3000", "7");
+    char *wl = pu_path(dir, "demo_watchlist.csv");
+    char *in = pu_path(dir, "manifest.ndjson");
+    char *db = pu_path(dir, "v.db");
+    char *exp = pu_path(dir, "export.ndjson");
+    char *truth = pu_path(dir, "truth.csv");
 
     char *out = s_run(dir, wl, in, db, 0);
     cr_assert_eq(pu_count(out, "records read"), 3000, "%s", out);
@@ -105,7 +77,7 @@ Test(pipeline, planted_hits_are_all_found_and_counts_add_up, .timeout = 300)
     cr_assert_eq(pu_count(out, "verdicts stored"), 3000, "%s", out);
     cr_assert_gt(pu_count(out, "queue entries"), 0, "%s", out);
 
-    s_export(db, exp);
+    pu_export(db, exp);
     pu_verdicts_t v;
     cr_assert(pu_verdicts_load(exp, &v));
     cr_assert_eq(v.lines.count, 3000);
@@ -116,7 +88,7 @@ Test(pipeline, planted_hits_are_all_found_and_counts_add_up, .timeout = 300)
     char *again = s_run(dir, wl, in, db, 0);
     cr_assert_eq(pu_count(again, "verdicts stored") + pu_count(again, "already stored"), 3000,
                  "%s", again);
-    s_export(db, exp);
+    pu_export(db, exp);
     pu_verdicts_t v2;
     cr_assert(pu_verdicts_load(exp, &v2));
     cr_assert_eq(v2.lines.count, 3000);
@@ -142,14 +114,14 @@ static long long s_report_value(const char *line, const char *key)
 Test(pipeline, latency_log_and_report_account_for_every_parcel, .timeout = 300)
 {
     char *dir = pu_tmpdir();
-    s_generate(dir, "2000", "11");
-    char *wl = s_path(dir, "demo_watchlist.csv");
-    char *in = s_path(dir, "manifest.ndjson");
-    char *db = s_path(dir, "v.db");
-    char *lat = s_path(dir, "latency.log");
-    char *rep = s_path(dir, "run.report");
-    char *out = s_path(dir, "run.out");
-    char *err = s_path(dir, "run.err");
+    pu_generate_demo(dir, "2000", "11");
+    char *wl = pu_path(dir, "demo_watchlist.csv");
+    char *in = pu_path(dir, "manifest.ndjson");
+    char *db = pu_path(dir, "v.db");
+    char *lat = pu_path(dir, "latency.log");
+    char *rep = pu_path(dir, "run.report");
+    char *out = pu_path(dir, "run.out");
+    char *err = pu_path(dir, "run.err");
     char *argv[] = { BIN, "run", "--watchlist", wl, "--input", in, "--db", db, "--reject-log",
                      "/dev/null", "--batch-size", "128", "--latency-log", lat, "--report", rep,
                      "--timeout", "600", NULL };
@@ -212,54 +184,23 @@ Test(pipeline, latency_log_and_report_account_for_every_parcel, .timeout = 300)
     free(dir);
 }
 
-/* Export lines without the time they were screened at, sorted. */
-static char *s_canonical_export(const char *db, const char *path)
-{
-    s_export(db, path);
-    pu_verdicts_t v;
-    cr_assert(pu_verdicts_load(path, &v));
-    size_t total = 0;
-    for (size_t i = 0; i < v.lines.count; i++)
-        total += strlen(v.sorted[i]) + 1;
-    char *all = malloc(total + 1);
-    size_t n = 0;
-    for (size_t i = 0; i < v.lines.count; i++) {
-        const char *line = v.sorted[i];
-        const char *t = strstr(line, "\"screened_at\"");
-        if (t) {
-            const char *q = strchr(t + 13, '"');   /* opening quote of the value */
-            q = q ? strchr(q + 1, '"') : NULL;     /* closing quote */
-            memcpy(all + n, line, (size_t)(t - line));
-            n += (size_t)(t - line);
-            line = q ? q + 1 : t + 13;
-        }
-        size_t rest = strlen(line);
-        memcpy(all + n, line, rest);
-        n += rest;
-        all[n++] = '\n';
-    }
-    all[n] = '\0';
-    pu_verdicts_free(&v);
-    return all;
-}
-
 Test(pipeline, ndjson_csv_and_msgpack_give_identical_verdicts, .timeout = 300)
 {
     char *dir = pu_tmpdir();
-    s_generate(dir, "2000", "11");
-    char *wl = s_path(dir, "demo_watchlist.csv");
+    pu_generate_demo(dir, "2000", "11");
+    char *wl = pu_path(dir, "demo_watchlist.csv");
     const char *names[] = { "manifest.ndjson", "manifest.csv", "manifest.msgpack" };
     char *canon[3];
     for (int i = 0; i < 3; i++) {
-        char *in = s_path(dir, names[i]);
+        char *in = pu_path(dir, names[i]);
         char dbname[32], expname[32];
         snprintf(dbname, sizeof(dbname), "f%d.db", i);
         snprintf(expname, sizeof(expname), "f%d.ndjson", i);
-        char *db = s_path(dir, dbname);
-        char *exp = s_path(dir, expname);
+        char *db = pu_path(dir, dbname);
+        char *exp = pu_path(dir, expname);
         char *out = s_run(dir, wl, in, db, 0);
         cr_assert_eq(pu_count(out, "parcels screened"), 2000, "%s: %s", names[i], out);
-        canon[i] = s_canonical_export(db, exp);
+        canon[i] = pu_canonical_export(db, exp, NULL);
         free(out), free(in), free(db), free(exp);
     }
     cr_assert_str_eq(canon[0], canon[1], "NDJSON and CSV verdicts differ");
@@ -275,9 +216,9 @@ Test(pipeline, ndjson_csv_and_msgpack_give_identical_verdicts, .timeout = 300)
 Test(pipeline, hostile_records_are_rejected_while_good_ones_are_screened, .timeout = 300)
 {
     char *dir = pu_tmpdir();
-    s_generate(dir, "200", "3");
-    char *wl = s_path(dir, "demo_watchlist.csv");
-    char *good = s_path(dir, "manifest.ndjson");
+    pu_generate_demo(dir, "200", "3");
+    char *wl = pu_path(dir, "demo_watchlist.csv");
+    char *good = pu_path(dir, "manifest.ndjson");
     pu_lines_t lines;
     cr_assert(pu_lines_read(good, &lines));
     cr_assert_geq(lines.count, 200);
@@ -315,7 +256,7 @@ Test(pipeline, hostile_records_are_rejected_while_good_ones_are_screened, .timeo
         deep,
     };
     size_t nh = sizeof(hostile) / sizeof(hostile[0]);
-    char *mixed = s_path(dir, "mixed.ndjson");
+    char *mixed = pu_path(dir, "mixed.ndjson");
     FILE *f = fopen(mixed, "wb");
     size_t good_count = 0;
     for (size_t i = 0; i < lines.count; i++) {
@@ -332,13 +273,13 @@ Test(pipeline, hostile_records_are_rejected_while_good_ones_are_screened, .timeo
     }
     fclose(f);
 
-    char *db = s_path(dir, "h.db");
+    char *db = pu_path(dir, "h.db");
     char *out = s_run(dir, wl, mixed, db, 0);
     cr_assert_eq(pu_count(out, "records read"), (long long)(good_count + nh), "%s", out);
     cr_assert_eq(pu_count(out, "records rejected"), (long long)nh, "%s", out);
     cr_assert_eq(pu_count(out, "parcels screened"), (long long)good_count, "%s", out);
 
-    char *rj = s_path(dir, "rejects.log");
+    char *rj = pu_path(dir, "rejects.log");
     pu_lines_t rejects;
     cr_assert(pu_lines_read(rj, &rejects));
     size_t reasons = 0;
@@ -357,15 +298,15 @@ Test(pipeline, hostile_records_are_rejected_while_good_ones_are_screened, .timeo
 Test(pipeline, a_failing_stage_is_named, .timeout = 120)
 {
     char *dir = pu_tmpdir();
-    s_generate(dir, "10", "5");
-    char *bad = s_path(dir, "bad_watchlist.csv");
+    pu_generate_demo(dir, "10", "5");
+    char *bad = pu_path(dir, "bad_watchlist.csv");
     const char *text = "id,list,kind,scope,pattern,weight,note\n"
                        "R1,test,keyword,items.description,ok,50,\n"
                        "R2,test,colour,items.description,red,50,\n";
     pu_write(bad, text, strlen(text));
-    char *in = s_path(dir, "manifest.ndjson");
-    char *db = s_path(dir, "f.db");
-    char *err = s_path(dir, "run.err");
+    char *in = pu_path(dir, "manifest.ndjson");
+    char *db = pu_path(dir, "f.db");
+    char *err = pu_path(dir, "run.err");
     char *argv[] = { BIN, "run", "--watchlist", bad, "--input", in, "--db", db, "--timeout",
                      "60", NULL };
     int st = pu_run(argv, NULL, err);
@@ -381,10 +322,10 @@ Test(pipeline, a_failing_stage_is_named, .timeout = 120)
 Test(pipeline, stages_run_alone_and_stop_cleanly_on_sigterm, .timeout = 120)
 {
     char *dir = pu_tmpdir();
-    s_generate(dir, "500", "9");
-    char *wl = s_path(dir, "demo_watchlist.csv");
-    char *in = s_path(dir, "manifest.csv");
-    char *db = s_path(dir, "alone.db");
+    pu_generate_demo(dir, "500", "9");
+    char *wl = pu_path(dir, "demo_watchlist.csv");
+    char *in = pu_path(dir, "manifest.csv");
+    char *db = pu_path(dir, "alone.db");
     char ep_parcels[160], ep_verdicts[160], ep_acks[160];
     char at_parcels[170], to_parcels[170], at_verdicts[170], to_verdicts[170], at_acks[170],
         to_acks[170];
@@ -404,9 +345,9 @@ Test(pipeline, stages_run_alone_and_stop_cleanly_on_sigterm, .timeout = 120)
                             "--verdicts", to_verdicts, "--workers", "2", NULL };
     char *ingest_argv[] = { BIN, "ingest", "--input", in, "--parcels", to_parcels, "--acks",
                             at_acks, "--once", NULL };
-    char *sink_err = s_path(dir, "sink.err");
-    char *screen_err = s_path(dir, "screen.err");
-    char *ingest_err = s_path(dir, "ingest.err");
+    char *sink_err = pu_path(dir, "sink.err");
+    char *screen_err = pu_path(dir, "screen.err");
+    char *ingest_err = pu_path(dir, "ingest.err");
     pid_t sink = pu_spawn(sink_argv, NULL, sink_err);
     pid_t screen = pu_spawn(screen_argv, NULL, screen_err);
     int st = pu_run(ingest_argv, NULL, ingest_err);
@@ -415,8 +356,8 @@ Test(pipeline, stages_run_alone_and_stop_cleanly_on_sigterm, .timeout = 120)
     free(ilog);
 
     /* ingest --once exits only when sink acknowledged every batch as durable. */
-    char *exp = s_path(dir, "alone.ndjson");
-    s_export(db, exp);
+    char *exp = pu_path(dir, "alone.ndjson");
+    pu_export(db, exp);
     pu_lines_t lines;
     cr_assert(pu_lines_read(exp, &lines));
     cr_assert_eq(lines.count, 500);
@@ -497,12 +438,12 @@ Test(pipeline, real_lists_25k_rules_find_every_planted_hit_in_ndjson_and_csv, .t
     cr_assert_eq(access(sdn_src, R_OK), 0, "the real lists are expected at %s", sdn_src);
     const char *parcels = getenv("PS_BIG_PARCELS") ? getenv("PS_BIG_PARCELS") : "100000";
     char *dir = pu_tmpdir();
-    char *sdn = s_path(dir, "sdn.csv");
-    char *goods = s_path(dir, "goods.csv");
-    char *goods25 = s_path(dir, "goods25.csv");
-    char *countries = s_path(dir, "countries.csv");
+    char *sdn = pu_path(dir, "sdn.csv");
+    char *goods = pu_path(dir, "goods.csv");
+    char *goods25 = pu_path(dir, "goods25.csv");
+    char *countries = pu_path(dir, "countries.csv");
 
-    char *sdn_all = s_path(dir, "sdn_all.csv");
+    char *sdn_all = pu_path(dir, "sdn_all.csv");
     char *imp1[] = { BIN, "watchlist", "import", "--format", "ofac-sdn", "--input",
                      (char *)sdn_src, "--alt", (char *)alt_src, "--output", sdn_all, NULL };
     int st = pu_run(imp1, NULL, NULL);
@@ -524,7 +465,7 @@ Test(pipeline, real_lists_25k_rules_find_every_planted_hit_in_ndjson_and_csv, .t
     size_t goods_rules = s_trim_goods(goods, goods25, 25000 - 3 - sdn_rules);
     cr_assert_eq(sdn_rules + goods_rules + 3, 25000);
 
-    char *gen_err = s_path(dir, "gen.err");
+    char *gen_err = pu_path(dir, "gen.err");
     char *gen[] = { BIN, "generate", "--parcels", (char *)parcels, "--seed", "2026",
                     "--out-dir", dir, "--formats", "ndjson,csv", "--watchlist", sdn, goods25,
                     countries, NULL };
@@ -535,19 +476,19 @@ Test(pipeline, real_lists_25k_rules_find_every_planted_hit_in_ndjson_and_csv, .t
 
     const char *formats[] = { "ndjson", "csv" };
     char *canon[2];
-    char *truth = s_path(dir, "truth.csv");
+    char *truth = pu_path(dir, "truth.csv");
     long long want = atoll(parcels);
     for (int i = 0; i < 2; i++) {
         char name[64];
         snprintf(name, sizeof(name), "manifest.%s", formats[i]);
-        char *in = s_path(dir, name);
+        char *in = pu_path(dir, name);
         snprintf(name, sizeof(name), "%s.db", formats[i]);
-        char *db = s_path(dir, name);
+        char *db = pu_path(dir, name);
         snprintf(name, sizeof(name), "%s.export", formats[i]);
-        char *exp = s_path(dir, name);
+        char *exp = pu_path(dir, name);
 
-        char *out_path = s_path(dir, "big.out");
-        char *err_path = s_path(dir, "big.err");
+        char *out_path = pu_path(dir, "big.out");
+        char *err_path = pu_path(dir, "big.err");
         char *argv[] = { BIN, "run", "--watchlist", sdn, goods25, countries, "--input", in,
                          "--db", db, "--reject-log", "/dev/null", "--timeout", "1000", NULL };
         st = pu_run(argv, out_path, err_path);
@@ -558,14 +499,14 @@ Test(pipeline, real_lists_25k_rules_find_every_planted_hit_in_ndjson_and_csv, .t
         cr_assert_eq(pu_count(out, "parcels screened"), want, "%s", out);
         cr_assert_eq(pu_count(out, "verdicts stored"), want, "%s", out);
 
-        s_export(db, exp);
+        pu_export(db, exp);
         pu_verdicts_t v;
         cr_assert(pu_verdicts_load(exp, &v));
         cr_assert_eq((long long)v.lines.count, want);
         cr_assert_not(pu_verdicts_has_duplicates(&v), "a parcel has two verdicts");
         s_check_truth(truth, &v);
         pu_verdicts_free(&v);
-        canon[i] = s_canonical_export(db, exp);
+        canon[i] = pu_canonical_export(db, exp, NULL);
         free(out), free(log), free(out_path), free(err_path), free(in), free(db), free(exp);
     }
     cr_assert(strcmp(canon[0], canon[1]) == 0, "NDJSON and CSV verdicts differ");

@@ -21,21 +21,6 @@
 
 #define BIN PS_PARCELSCREEN
 
-static char *s_path(const char *dir, const char *name)
-{
-    char *p = NULL;
-    if (asprintf(&p, "%s/%s", dir, name) < 0)
-        abort();
-    return p;
-}
-
-static void s_sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
 /* Occurrences of 'needle' in a file (0 when it cannot be read). */
 static int s_count_in(const char *path, const char *needle)
 {
@@ -53,7 +38,7 @@ static void s_wait_for(const char *path, const char *needle, int want)
     for (int i = 0; i < 12000; i++) {
         if (s_count_in(path, needle) >= want)
             return;
-        s_sleep_ms(10);
+        pu_sleep_ms(10);
     }
     char *log = pu_read(path, NULL);
     cr_assert_fail("'%s' not seen %d times in %s: %s", needle, want, path, log ? log : "");
@@ -62,7 +47,7 @@ static void s_wait_for(const char *path, const char *needle, int want)
 /* Replaces the watchlist atomically (screen never reads half a file). */
 static void s_replace(const char *dir, const char *path, const char *text)
 {
-    char *tmp = s_path(dir, "wl.csv.new");
+    char *tmp = pu_path(dir, "wl.csv.new");
     pu_write(tmp, text, strlen(text));
     cr_assert_eq(rename(tmp, path), 0);
     free(tmp);
@@ -71,8 +56,8 @@ static void s_replace(const char *dir, const char *path, const char *text)
 /* "version: wl-..." of a watchlist text, from 'watchlist check'. */
 static void s_version(const char *dir, const char *text, char *out, size_t cap)
 {
-    char *wl = s_path(dir, "probe.csv");
-    char *res = s_path(dir, "probe.out");
+    char *wl = pu_path(dir, "probe.csv");
+    char *res = pu_path(dir, "probe.out");
     pu_write(wl, text, strlen(text));
     char *argv[] = {BIN, "watchlist", "check", "--watchlist", wl, NULL};
     int st = pu_run(argv, res, NULL);
@@ -136,12 +121,12 @@ Test(pipeline_reload, sighup_under_load_switches_lists_between_batches, .timeout
 {
     const char *parcels = getenv("PS_RELOAD_PARCELS") ? getenv("PS_RELOAD_PARCELS") : "200000";
     char *dir = pu_tmpdir();
-    char *gen_err = s_path(dir, "gen.err");
+    char *gen_err = pu_path(dir, "gen.err");
     char *gen[] = {BIN,         "generate", "--parcels", (char *)parcels, "--seed",           "31",
                    "--out-dir", dir,        "--formats", "ndjson",        "--demo-watchlist", NULL};
     int st = pu_run(gen, NULL, gen_err);
     cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "generate failed");
-    char *demo_path = s_path(dir, "demo_watchlist.csv");
+    char *demo_path = pu_path(dir, "demo_watchlist.csv");
     char *demo = pu_read(demo_path, NULL);
     cr_assert_not_null(demo);
 
@@ -166,10 +151,10 @@ Test(pipeline_reload, sighup_under_load_switches_lists_between_batches, .timeout
     s_version(dir, v3_text, v3, sizeof(v3));
     cr_assert(strcmp(v1, v2) && strcmp(v2, v3) && strcmp(v1, v3), "%s %s %s", v1, v2, v3);
 
-    char *wl = s_path(dir, "wl.csv");
+    char *wl = pu_path(dir, "wl.csv");
     s_replace(dir, wl, v1_text);
-    char *compiled = s_path(dir, "wl.hsdb");
-    char *db = s_path(dir, "reload.db");
+    char *compiled = pu_path(dir, "wl.hsdb");
+    char *db = pu_path(dir, "reload.db");
     char at_p[200], to_p[200], at_v[200], to_v[200], at_a[200], to_a[200];
     snprintf(at_p, sizeof(at_p), "@ipc://%s/p", dir);
     snprintf(to_p, sizeof(to_p), ">ipc://%s/p", dir);
@@ -185,9 +170,9 @@ Test(pipeline_reload, sighup_under_load_switches_lists_between_batches, .timeout
     char *ingest_argv[] = {BIN,      "ingest",       "--input", "-",      "--format",
                            "ndjson", "--parcels",    to_p,      "--acks", at_a,
                            "--once", "--batch-size", "64",      NULL};
-    char *sink_err = s_path(dir, "sink.err");
-    char *screen_err = s_path(dir, "screen.err");
-    char *ingest_err = s_path(dir, "ingest.err");
+    char *sink_err = pu_path(dir, "sink.err");
+    char *screen_err = pu_path(dir, "screen.err");
+    char *ingest_err = pu_path(dir, "ingest.err");
     pid_t sink = pu_spawn(sink_argv, NULL, sink_err);
     pid_t screen = pu_spawn(screen_argv, NULL, screen_err);
     s_wait_for(screen_err, "screening ", 1);
@@ -195,7 +180,7 @@ Test(pipeline_reload, sighup_under_load_switches_lists_between_batches, .timeout
     pid_t ingest = s_spawn_piped(ingest_argv, ingest_err, &in_fd);
 
     /* The manifest in 5 chunks; a reload step before chunks 2..5. */
-    char *manifest_path = s_path(dir, "manifest.ndjson");
+    char *manifest_path = pu_path(dir, "manifest.ndjson");
     size_t mlen = 0;
     char *manifest = pu_read(manifest_path, &mlen);
     cr_assert_not_null(manifest);
@@ -276,7 +261,7 @@ Test(pipeline_reload, sighup_under_load_switches_lists_between_batches, .timeout
     cr_assert_eq(s_count_in(screen_err, "reload: watchlist"), 3, "%s", slog);
     free(slog);
 
-    char *exp = s_path(dir, "reload.ndjson");
+    char *exp = pu_path(dir, "reload.ndjson");
     char *exp_argv[] = {BIN, "export", "--db", db, NULL};
     st = pu_run(exp_argv, exp, NULL);
     cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "export failed");
@@ -326,7 +311,7 @@ Test(pipeline_reload, sighup_under_load_switches_lists_between_batches, .timeout
     cr_assert_gt(gb_new, 0);
     cr_assert_gt(us_new, 0);
     /* The compiled file follows the reloads: it now holds v3's databases. */
-    char *chk = s_path(dir, "check.out");
+    char *chk = pu_path(dir, "check.out");
     char *chk_argv[] = {BIN, "watchlist", "check", "--watchlist", wl, "--compiled", compiled, NULL};
     st = pu_run(chk_argv, chk, NULL);
     char *co = pu_read(chk, NULL);
