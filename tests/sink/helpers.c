@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sink/store.h"
+
 void test_dir_make(test_dir_t *d)
 {
     snprintf(d->dir, sizeof(d->dir), "/tmp/test_sink_XXXXXX");
@@ -120,4 +122,20 @@ size_t test_count_lines(const char *text)
     for (; *text; text++)
         n += *text == '\n';
     return n;
+}
+
+void test_db_store(const char *db_path, const test_verdict_t *v, size_t n, int64_t stored_at_ns)
+{
+    char err[CORE_ERR_LEN] = "";
+    sink_store_t *store = sink_store_open(db_path, SINK_SYNC_NORMAL, 1000, err);
+    cr_assert_not_null(store, "%s", err);
+    core_buf_t buf = {0};
+    core_arena_t arena;
+    core_arena_init(&arena, 0);
+    proto_verdict_batch_t batch;
+    test_batch_make(&buf, &arena, 1, v, n, &batch);
+    cr_assert_eq(sink_store_put(store, &batch, stored_at_ns, NULL, err), 0, "%s", err);
+    core_arena_clear(&arena);
+    core_buf_clear(&buf);
+    sink_store_destroy(&store);
 }

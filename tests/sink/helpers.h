@@ -40,6 +40,10 @@ void test_batch_encode(core_buf_t *buf, uint64_t seq, const test_verdict_t *v, s
 void test_batch_make(core_buf_t *buf, core_arena_t *arena, uint64_t seq, const test_verdict_t *v,
                      size_t n, proto_verdict_batch_t *out);
 
+/* Stores the verdicts v[0..n) as one batch (seq 1) in the database at db_path, created if
+ * missing, at stored_at_ns; fails the test on error. */
+void test_db_store(const char *db_path, const test_verdict_t *v, size_t n, int64_t stored_at_ns);
+
 /* Runs a writer into memory: open a FILE with test_mem_open, read the text with test_mem_text
  * (after fclose-ing nothing; the text stays until test_mem_close). */
 typedef struct {

@@ -29,18 +29,8 @@ static const test_verdict_t s_entries[] = {
 static void s_setup(void)
 {
     test_dir_make(&s_dir);
+    test_db_store(s_dir.db, s_entries, CORE_ARRAY_LEN(s_entries), T0 - 10 * SEC);
     char err[CORE_ERR_LEN] = "";
-    sink_store_t *store = sink_store_open(s_dir.db, SINK_SYNC_NORMAL, 1000, err);
-    cr_assert_not_null(store, "%s", err);
-    core_buf_t buf = {0};
-    core_arena_t arena;
-    core_arena_init(&arena, 0);
-    proto_verdict_batch_t batch;
-    test_batch_make(&buf, &arena, 1, s_entries, CORE_ARRAY_LEN(s_entries), &batch);
-    cr_assert_eq(sink_store_put(store, &batch, T0 - 10 * SEC, NULL, err), 0, "%s", err);
-    core_arena_clear(&arena);
-    core_buf_clear(&buf);
-    sink_store_destroy(&store);
     s_queue = sink_queue_open(s_dir.db, 1000, err);
     cr_assert_not_null(s_queue, "%s", err);
 }
