@@ -1,6 +1,7 @@
 /* buf.c -- growable byte buffer. */
 #include "core/buf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,4 +95,36 @@ const char *core_buf_cstr(core_buf_t *self)
     core_buf_reserve(self, 0);
     self->data[self->len] = '\0';
     return self->data;
+}
+
+int core_buf_read_file(core_buf_t *self, const char *path, size_t max, char *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        int e = errno;
+        core_err_set(err, "%s: %s", path, strerror(e));
+        return -e;
+    }
+    size_t start = self->len;
+    int rc = 0;
+    for (;;) {
+        core_buf_reserve(self, 65536);
+        size_t got = fread(self->data + self->len, 1, self->cap - self->len, f);
+        self->len += got;
+        if (max > 0 && self->len - start > max) {
+            core_err_set(err, "%s: larger than %zu bytes", path, max);
+            rc = -EFBIG;
+            break;
+        }
+        if (got == 0)
+            break;
+    }
+    if (rc == 0 && ferror(f)) {
+        core_err_set(err, "%s: read error", path);
+        rc = -EIO;
+    }
+    fclose(f);
+    if (rc != 0)
+        self->len = start;
+    return rc;
 }

@@ -57,34 +57,6 @@ bool screen__allow_has(const screen__allow_t *self, uint32_t rule, const char *t
     return false;
 }
 
-static int s_read_file(const char *path, core_buf_t *out, char *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        core_err_set(err, "%s: %s", path, strerror(errno));
-        return -ENOENT;
-    }
-    core_buf_reset(out);
-    for (;;) {
-        core_buf_reserve(out, 65536);
-        size_t got = fread(out->data + out->len, 1, out->cap - out->len, f);
-        out->len += got;
-        if (got == 0 || out->len > S_MAX_FILE)
-            break;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        core_err_set(err, "%s: read error", path);
-        return -EIO;
-    }
-    if (out->len > S_MAX_FILE) {
-        core_err_set(err, "%s: larger than %u MiB", path, S_MAX_FILE >> 20);
-        return -EINVAL;
-    }
-    return 0;
-}
-
 static bool s_field_is(core_str_t field, const char *name)
 {
     return field.len == strlen(name) && memcmp(field.ptr, name, field.len) == 0;
@@ -111,7 +83,8 @@ typedef struct {
 
 static int s_load_file(s_loader_t *ld, const char *path, char *err)
 {
-    int rc = s_read_file(path, &ld->data, err);
+    core_buf_reset(&ld->data);
+    int rc = core_buf_read_file(&ld->data, path, S_MAX_FILE, err);
     if (rc != 0)
         return rc;
     screen__csv_t csv;

@@ -24,22 +24,10 @@
 int screen__import_csv_open(screen__import_csv_t *csv, const char *path, char *err)
 {
     memset(csv, 0, sizeof(*csv));
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        int e = errno;
-        core_err_set(err, "%s: %s", path, strerror(e));
-        return -e;
-    }
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        core_buf_append(&csv->data, chunk, n);
-    bool failed = ferror(f) != 0;
-    fclose(f);
-    if (failed) {
-        core_err_set(err, "%s: read error", path);
+    int rc = core_buf_read_file(&csv->data, path, 0, err);
+    if (rc != 0) {
         core_buf_clear(&csv->data);
-        return -EIO;
+        return rc;
     }
     csv->p = csv->data.data;
     csv->end = csv->data.data + csv->data.len;

@@ -151,7 +151,7 @@ static void s_line(s_eu_t *eu, char **f, const int *col)
 static int s_read(s_eu_t *eu, const char *path, char *err)
 {
     core_buf_t raw = {0}, text = {0};
-    int rc = screen__import_read_file(path, &raw, err);
+    int rc = core_buf_read_file(&raw, path, 0, err);
     if (rc != 0) {
         core_buf_clear(&raw);
         return rc;

@@ -97,9 +97,6 @@ void screen__import_set_clear(screen__import_set_t *set);
 
 /* ============ Text input (import_text.c) ============ */
 
-/* Appends the whole file to buf. Returns 0 or -errno with "path: reason" in err. */
-int screen__import_read_file(const char *path, core_buf_t *buf, char *err);
-
 typedef enum {
     SCREEN__IMPORT_LATIN1, /* ISO-8859-1: every byte is the code point of the same value */
     SCREEN__IMPORT_CP1252, /* Windows-1252: Latin-1 except 0x80-0x9F (curly quotes, dashes) */

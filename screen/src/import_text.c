@@ -12,27 +12,6 @@
 
 #include "import_internal.h"
 
-int screen__import_read_file(const char *path, core_buf_t *buf, char *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        int e = errno;
-        core_err_set(err, "%s: %s", path, strerror(e));
-        return -e;
-    }
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        core_buf_append(buf, chunk, n);
-    bool failed = ferror(f) != 0;
-    fclose(f);
-    if (failed) {
-        core_err_set(err, "%s: read error", path);
-        return -EIO;
-    }
-    return 0;
-}
-
 /* Windows-1252 0x80-0x9F as Unicode code points; 0 = undefined. */
 static const uint16_t s_cp1252_high[32] = {
     0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, /* 0x80 euro ... */

@@ -113,7 +113,7 @@ static void s_address(s_uk_t *uk, const screen__import_csv_t *csv, const int *co
 static int s_read(s_uk_t *uk, const char *path, char *err)
 {
     core_buf_t raw = {0}, utf8 = {0};
-    int rc = screen__import_read_file(path, &raw, err);
+    int rc = core_buf_read_file(&raw, path, 0, err);
     if (rc != 0) {
         core_buf_clear(&raw);
         return rc;

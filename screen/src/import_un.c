@@ -177,7 +177,7 @@ int screen__import_un(const screen__import_opts_t *opts, screen__import_out_t *o
 {
     /* Read here, parsed from memory: libxml2 opens no file of its own. */
     core_buf_t file = {0};
-    int rc = screen__import_read_file(opts->input, &file, err);
+    int rc = core_buf_read_file(&file, opts->input, 0, err);
     if (rc != 0 || file.len > INT32_MAX) {
         if (rc == 0)
             core_err_set(err, "%s: too large for an XML list", opts->input);

@@ -183,30 +183,6 @@ static const char *s_basename(const char *path)
     return slash ? slash + 1 : path;
 }
 
-static int s_read_file(const char *path, core_buf_t *out, char *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        core_err_set(err, "%s: %s", path, strerror(errno));
-        return -ENOENT;
-    }
-    core_buf_reset(out);
-    for (;;) {
-        core_buf_reserve(out, 65536);
-        size_t got = fread(out->data + out->len, 1, out->cap - out->len, f);
-        out->len += got;
-        if (got == 0)
-            break;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        core_err_set(err, "%s: read error", path);
-        return -EIO;
-    }
-    return 0;
-}
-
 /* ============ Duplicate-id set ============ */
 
 typedef struct {
@@ -498,7 +474,8 @@ static int s_load_record(s_loader_t *ld, uint32_t file, const screen__csv_record
 static int s_load_file(s_loader_t *ld, uint32_t file, core_buf_t *data, core_buf_t *desc, char *err)
 {
     const char *path = ld->wl->files[file];
-    if (s_read_file(path, data, err) != 0)
+    core_buf_reset(data);
+    if (core_buf_read_file(data, path, 0, err) != 0)
         return -ENOENT;
     unsigned char le[8];
     for (int i = 0; i < 8; i++)

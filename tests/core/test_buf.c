@@ -1,6 +1,10 @@
 /* test_buf.c -- growable buffer, arena, JSON string escaping. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -26,6 +30,36 @@ Test(core_buf, json_strings_escape_quotes_and_controls)
     const char in[] = "a\"b\\c\nd\x01";
     core_buf_append_json_str(&b, in, sizeof(in) - 1);
     cr_assert_str_eq(core_buf_cstr(&b), "\"a\\\"b\\\\c\\nd\\u0001\"");
+    core_buf_clear(&b);
+}
+
+Test(core_buf, read_file_appends_and_refuses_missing_or_oversized_files)
+{
+    char path[] = "/tmp/core_buf_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    static char data[200000];
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (char)('a' + i % 26);
+    cr_assert_eq(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
+    close(fd);
+    char err[CORE_ERR_LEN] = "";
+    core_buf_t b = {0};
+    core_buf_append_str(&b, "head:");
+    cr_assert_eq(core_buf_read_file(&b, path, 0, err), 0, "%s", err);
+    cr_assert_eq(b.len, 5 + sizeof(data));
+    cr_assert_eq(memcmp(b.data, "head:", 5), 0);
+    cr_assert_eq(memcmp(b.data + 5, data, sizeof(data)), 0);
+    /* Over max: refused, the buffer as it was. */
+    cr_assert_eq(core_buf_read_file(&b, path, 1000, err), -EFBIG);
+    cr_assert_eq(b.len, 5 + sizeof(data));
+    cr_assert_not_null(strstr(err, "larger than 1000 bytes"), "%s", err);
+    cr_assert_eq(core_buf_read_file(&b, path, sizeof(data), err), 0, "exactly max is fine");
+    unlink(path);
+    cr_assert_eq(core_buf_read_file(&b, path, 0, err), -ENOENT);
+    char want[128];
+    snprintf(want, sizeof(want), "%s: No such file or directory", path);
+    cr_assert_str_eq(err, want);
     core_buf_clear(&b);
 }
 

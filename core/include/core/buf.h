@@ -24,6 +24,10 @@ void core_buf_append_json_str(core_buf_t *self, const char *s, size_t len);
 void core_buf_reset(core_buf_t *self);
 /* Frees the allocation; the buffer is empty and reusable afterwards. */
 void core_buf_clear(core_buf_t *self);
+/* Appends the whole file at path. max > 0 refuses a file that grows past max bytes. Returns 0,
+ * or a negative errno with "path: reason" in err: the open's errno, -EIO (read error) or
+ * -EFBIG (over max). On error the buffer keeps what it held before. */
+int core_buf_read_file(core_buf_t *self, const char *path, size_t max, char *err);
 /* NUL-terminates (without counting the NUL in len) and returns data. */
 const char *core_buf_cstr(core_buf_t *self);
 

@@ -29,7 +29,8 @@ typedef struct {
  * and reload). Any bad record refuses the whole set with "file:line: reason" in err (CORE_ERR_LEN
  * bytes): unreadable file, missing column, unterminated quote, wrong field count, empty or too
  * long rule_id or name_key, invalid UTF-8, a name_key without letters or digits. The matcher is
- * unchanged then. Returns 0 or -EINVAL / -ENOENT. */
+ * unchanged then. Returns 0, -EINVAL (a bad record), or the file's read error (-errno, -EIO,
+ * -EFBIG over 256 MiB). */
 int screen_matcher_load_allowlist(screen_matcher_t *matcher, const char *const *paths, size_t count,
                                   char *err);
 
