@@ -24,7 +24,8 @@
  * goes out only once every batch is acknowledged, so when sink sees END every verdict of the
  * run is durable; sink acknowledges END with ACK{seq 0}, and END is re-sent like a batch until
  * that ACK arrives. With --once the stage then sends its final STATS and exits 0. With --input
- * zmq the stream has no end: SIGTERM ends it (flush, END) without waiting for ACKs. A peer
+ * zmq the stream has no end: SIGTERM ends it the same way (flush, every ACK, END, its ACK),
+ * waiting at most --drain-timeout-ms (s_shutdown). A peer
  * that is gone only makes the stage wait (and re-send); no ACK progress at all for
  * --peer-timeout-ms (minutes) exits 1, with a warning line every 10 s while waiting.
  *
@@ -333,6 +334,23 @@ static int64_t s_resend_interval(const s_stage_t *st, uint32_t sends)
     return s_ms(st->cfg->resend_timeout_ms) << shift;
 }
 
+/* Sends msg to screen without blocking. Returns 1 when it went out; 0 at the high-water mark
+ * (want_pollout set: the loop polls for room and tries again); -1 on a socket failure, logged
+ * as "cannot send <what>". */
+static int s_push(s_stage_t *st, core_buf_t *msg, const char *what)
+{
+    int rc = proto_socket_send(st->parcels, msg, ZMQ_DONTWAIT);
+    if (rc == -EAGAIN || rc == -EINTR) {
+        st->want_pollout = true;
+        return 0;
+    }
+    if (rc != 0) {
+        core_log(CORE_LOG_ERROR, "cannot send %s: %s", what, zmq_strerror(-rc));
+        return -1;
+    }
+    return 1;
+}
+
 /* Sends again every batch in flight (and END) whose ACK is overdue. Returns 0, or -1 on a
  * socket failure (logged). Stops at the high-water mark (want_pollout). */
 static int s_resend(s_stage_t *st, int64_t now)
@@ -341,16 +359,9 @@ static int s_resend(s_stage_t *st, int64_t now)
         s_flight_t *f = &st->flight[i];
         if (now - f->sent_at < s_resend_interval(st, f->sends))
             continue;
-        int rc = proto_socket_send(st->parcels, &f->buf, ZMQ_DONTWAIT);
-        if (rc == -EAGAIN || rc == -EINTR) {
-            st->want_pollout = true;
-            return 0;
-        }
-        if (rc != 0) {
-            core_log(CORE_LOG_ERROR, "cannot re-send batch %" PRIu64 ": %s", f->seq,
-                     zmq_strerror(-rc));
-            return -1;
-        }
+        int rc = s_push(st, &f->buf, "a batch again");
+        if (rc <= 0)
+            return rc;
         core_log(CORE_LOG_DEBUG, "batch %" PRIu64 " (%u parcels) re-sent, no ACK after %u sends",
                  f->seq, f->parcels, f->sends);
         f->sent_at = now;
@@ -359,15 +370,9 @@ static int s_resend(s_stage_t *st, int64_t now)
     }
     if (st->end_sent && !st->end_acked && !st->want_pollout &&
         now - st->end_sent_at >= s_resend_interval(st, st->end_sends)) {
-        int rc = proto_socket_send(st->parcels, &st->end_msg, ZMQ_DONTWAIT);
-        if (rc == -EAGAIN || rc == -EINTR) {
-            st->want_pollout = true;
-            return 0;
-        }
-        if (rc != 0) {
-            core_log(CORE_LOG_ERROR, "cannot re-send END: %s", zmq_strerror(-rc));
-            return -1;
-        }
+        int rc = s_push(st, &st->end_msg, "END again");
+        if (rc <= 0)
+            return rc;
         core_log(CORE_LOG_DEBUG, "END re-sent, not acknowledged after %u sends", st->end_sends);
         st->end_sent_at = now;
         st->end_sends++;
@@ -376,35 +381,26 @@ static int s_resend(s_stage_t *st, int64_t now)
 }
 
 /* Sends the ready batch when there is credit, re-sends what is overdue, then END once every
- * batch is acknowledged (or, when ignore_credit, once everything is sent: shutdown). Returns
- * 0, or -1 on a socket failure (logged). */
-static int s_send(s_stage_t *st, int64_t now, bool ignore_credit)
+ * batch is acknowledged. Returns 0, or -1 on a socket failure (logged). */
+static int s_send(s_stage_t *st, int64_t now)
 {
     st->want_pollout = false;
-    if (st->batch_ready && (ignore_credit || st->in_flight < (size_t)st->cfg->max_in_flight)) {
-        int rc = proto_socket_send(st->parcels, &st->batch, ZMQ_DONTWAIT);
-        if (rc == -EAGAIN || rc == -EINTR) {
-            st->want_pollout = true;
-            return 0;
-        }
-        if (rc != 0) {
-            core_log(CORE_LOG_ERROR, "cannot send a batch: %s", zmq_strerror(-rc));
-            return -1;
-        }
+    if (st->batch_ready && st->in_flight < (size_t)st->cfg->max_in_flight) {
+        int rc = s_push(st, &st->batch, "a batch");
+        if (rc <= 0)
+            return rc;
         if (st->in_flight == 0)
             st->last_progress = now;
-        if (st->in_flight < (size_t)st->cfg->max_in_flight) {
-            s_flight_t *f = &st->flight[st->in_flight++];
-            f->seq = st->seq;
-            f->parcels = st->batch_count;
-            f->sends = 1;
-            f->sent_at = now;
-            f->start = st->batch_start;
-            /* Keep the bytes for a resend; the slot's old buffer becomes the next batch's. */
-            core_buf_t tmp = f->buf;
-            f->buf = st->batch;
-            st->batch = tmp;
-        }
+        s_flight_t *f = &st->flight[st->in_flight++];
+        f->seq = st->seq;
+        f->parcels = st->batch_count;
+        f->sends = 1;
+        f->sent_at = now;
+        f->start = st->batch_start;
+        /* Keep the bytes for a resend; the slot's old buffer becomes the next batch's. */
+        core_buf_t tmp = f->buf;
+        f->buf = st->batch;
+        st->batch = tmp;
         st->batches_sent++;
         st->parcels_sent += st->batch_count;
         st->seq++;
@@ -415,7 +411,7 @@ static int s_send(s_stage_t *st, int64_t now, bool ignore_credit)
         return -1;
     bool input_over = st->files_done && st->producers == NULL;
     if (input_over && !st->end_sent && !st->batch_ready && st->batch_count == 0 &&
-        (ignore_credit || st->in_flight == 0) && !st->want_pollout) {
+        st->in_flight == 0 && !st->want_pollout) {
         proto_end_t end = {
             .records_read = st->records_read,
             .records_rejected = st->records_rejected,
@@ -424,20 +420,13 @@ static int s_send(s_stage_t *st, int64_t now, bool ignore_credit)
         };
         core_buf_reset(&st->end_msg);
         proto_end_encode(&end, &st->end_msg);
-        int rc = proto_socket_send(st->parcels, &st->end_msg, ZMQ_DONTWAIT);
-        if (rc == -EAGAIN || rc == -EINTR) {
-            st->want_pollout = true;
-            return 0;
-        }
-        if (rc != 0) {
-            core_log(CORE_LOG_ERROR, "cannot send END: %s", zmq_strerror(-rc));
-            return -1;
-        }
+        int rc = s_push(st, &st->end_msg, "END");
+        if (rc <= 0)
+            return rc;
         st->end_sent = true;
         st->end_sent_at = now;
         st->end_sends = 1;
-        if (st->in_flight == 0)
-            st->last_progress = now;
+        st->last_progress = now;
         core_log(CORE_LOG_INFO,
                  "END sent: %" PRIu64 " records read, %" PRIu64 " rejected, %" PRIu64
                  " parcels in %" PRIu64 " batches; %" PRIu64 " records skipped (resumed)",
@@ -899,7 +888,7 @@ static void s_shutdown(s_stage_t *st)
         drained = st->end_acked && st->in_flight == 0 && !st->batch_ready;
         if (drained || now >= give_up)
             break;
-        if (s_send(st, now, false) != 0)
+        if (s_send(st, now) != 0)
             break;
         zmq_pollitem_t items[2] = {{.socket = st->acks, .events = ZMQ_POLLIN}};
         int n = 1;
@@ -939,14 +928,14 @@ static int s_run(s_stage_t *st)
         }
         int64_t now = core_mono_ns();
         s_recv_acks(st, now);
-        if (s_send(st, now, false) != 0)
+        if (s_send(st, now) != 0)
             return 1;
         s_produce(st);
         now = core_mono_ns();
         if (st->batch_count > 0 && !st->batch_ready &&
             now - st->batch_mono >= s_ms(st->cfg->flush_ms))
             s_batch_close(st);
-        if (s_send(st, now, false) != 0)
+        if (s_send(st, now) != 0)
             return 1;
         s_state_save(st, now, false);
         if (st->end_acked && st->in_flight == 0 && !st->batch_ready && !st->final_sent) {
