@@ -830,6 +830,14 @@ static void s_poll(s_stage_t *st, int64_t now)
         s_recv_frame(st);
 }
 
+static uint64_t s_parcels_in_flight(const s_stage_t *st)
+{
+    uint64_t parcels = 0;
+    for (size_t i = 0; i < st->in_flight; i++)
+        parcels += st->flight[i].parcels;
+    return parcels;
+}
+
 /* Waiting for ACKs without progress: a warning every S_WARN_EVERY_MS once a resend interval
  * has passed, exit after --peer-timeout-ms. Returns 0, or -1 to give up. */
 static int s_check_peer(s_stage_t *st, int64_t now)
@@ -841,9 +849,7 @@ static int s_check_peer(s_stage_t *st, int64_t now)
     bool give_up = silent >= s_ms(st->cfg->peer_timeout_ms);
     if (!give_up && (silent < s_ms(st->cfg->resend_timeout_ms) || now < st->next_warn))
         return 0;
-    uint64_t parcels = 0;
-    for (size_t i = 0; i < st->in_flight; i++)
-        parcels += st->flight[i].parcels;
+    uint64_t parcels = s_parcels_in_flight(st);
     if (give_up) {
         core_log(CORE_LOG_ERROR,
                  "no ACK from sink for %ld ms: %zu batches (%" PRIu64 " parcels)%s "
@@ -866,9 +872,10 @@ static int s_check_peer(s_stage_t *st, int64_t now)
 
 /* SIGTERM/SIGINT: stop reading, then drain: the partial batch goes out, every batch in flight
  * is waited for (and re-sent as usual) until sink has acknowledged it, then END, until its ACK
- * too, for at most --drain-timeout-ms. Drained: a final STATS and exit 0. Not drained (screen
- * or sink gone): one warning naming what is unacknowledged, the state file (if any) keeps the
- * acknowledged prefix for a restart, and the exit code is 1. */
+ * too, for at most --drain-timeout-ms (checked after each poll, so up to S_POLL_MAX_MS more).
+ * Drained: a final STATS and exit 0. Not drained (screen or sink gone): one warning naming
+ * what is unacknowledged, the state file (if any) keeps the acknowledged prefix for a restart,
+ * and the exit code is 1. */
 static void s_shutdown(s_stage_t *st)
 {
     core_log(CORE_LOG_INFO, "stopping: flushing %u parcels, %zu batches in flight", st->batch_count,
@@ -890,25 +897,14 @@ static void s_shutdown(s_stage_t *st)
             break;
         if (s_send(st, now) != 0)
             break;
-        zmq_pollitem_t items[2] = {{.socket = st->acks, .events = ZMQ_POLLIN}};
-        int n = 1;
-        if (st->want_pollout)
-            items[n++] = (zmq_pollitem_t){.socket = st->parcels, .events = ZMQ_POLLOUT};
-        long wait = (long)((give_up - now) / 1000000) + 1;
-        long next = s_poll_timeout(st, now);
-        if (next >= 0 && next < wait)
-            wait = next;
-        zmq_poll(items, n, wait < 100 ? wait : 100);
+        s_poll(st, now); /* ACKs and room to send; no input while stopping */
     }
     s_state_save(st, core_mono_ns(), true);
     if (!drained) {
-        uint64_t parcels = 0;
-        for (size_t i = 0; i < st->in_flight; i++)
-            parcels += st->flight[i].parcels;
         core_log(CORE_LOG_WARN,
                  "stopping: not drained within %ld ms: %zu batches (%" PRIu64 " parcels)%s%s "
                  "unacknowledged",
-                 st->cfg->drain_timeout_ms, st->in_flight, parcels,
+                 st->cfg->drain_timeout_ms, st->in_flight, s_parcels_in_flight(st),
                  st->batch_ready ? ", a batch not sent" : "",
                  st->end_acked ? "" : (st->end_sent ? " and END" : ", END not sent"));
         st->exit_code = 1;
