@@ -299,22 +299,31 @@ static void s_take_end(stage_t *s, const void *data, size_t len)
     s->end_seen = true;
 }
 
+/* Sends one ACK (seq 0: END). Never blocks on ingest: a dropped ACK costs a re-send, a
+ * blocked sink costs the whole pipeline. */
+static void s_send_ack(stage_t *s, const proto_ack_t *ack)
+{
+    core_buf_reset(&s->out);
+    proto_ack_encode(ack, &s->out);
+    int rc = proto_socket_send(s->acks, &s->out, ZMQ_DONTWAIT);
+    if (rc == 0) {
+        s->run.acks_sent++;
+        return;
+    }
+    s->run.acks_dropped++;
+    if (ack->seq == 0)
+        core_log(CORE_LOG_WARN, "ACK for END not sent (%s); ingest will re-send END",
+                 zmq_strerror(-rc));
+    else
+        core_log(CORE_LOG_WARN, "ACK for batch %llu not sent (%s); ingest will re-send it",
+                 (unsigned long long)ack->seq, zmq_strerror(-rc));
+}
+
 static void s_acknowledge(stage_t *s)
 {
     int64_t now = core_wall_ns();
     for (size_t i = 0; i < s->pending_count; i++) {
-        core_buf_reset(&s->out);
-        proto_ack_encode(&s->pending_acks[i], &s->out);
-        /* Never block on ingest: a dropped ACK costs a re-send, a blocked sink costs the
-         * whole pipeline. */
-        int rc = proto_socket_send(s->acks, &s->out, ZMQ_DONTWAIT);
-        if (rc == 0) {
-            s->run.acks_sent++;
-        } else {
-            s->run.acks_dropped++;
-            core_log(CORE_LOG_WARN, "ACK for batch %llu not sent (%s); ingest will re-send it",
-                     (unsigned long long)s->pending_acks[i].seq, zmq_strerror(-rc));
-        }
+        s_send_ack(s, &s->pending_acks[i]);
         int64_t ingest_ns = s->pending_ingest_ns[i];
         if (s->latency_log)
             fprintf(s->latency_log, "%llu %u %lld %lld\n",
@@ -329,8 +338,8 @@ static void s_acknowledge(stage_t *s)
 }
 
 /* Ends a group: commits it and acknowledges, or (rc != 0, or COMMIT fails) rolls it back,
- * counts the failure and schedules a retry of the kept frames. Returns 0. */
-static int s_group_finish(stage_t *s, bool open, int rc, char *err)
+ * counts the failure and schedules a retry of the kept frames. */
+static void s_group_finish(stage_t *s, bool open, int rc, char *err)
 {
     if (rc == 0 && open) {
         char why[CORE_ERR_LEN];
@@ -353,7 +362,7 @@ static int s_group_finish(stage_t *s, bool open, int rc, char *err)
                  err[0] ? err : strerror(-rc), s->pending_count, s->attempts, s->backoff_ms);
         s->retrying = true;
         s->retry_at_ns = core_mono_ns() + s->backoff_ms * 1000000LL;
-        return 0;
+        return;
     }
     if (s->attempts > 0)
         core_log(CORE_LOG_INFO, "group committed after %u failed attempts", s->attempts);
@@ -361,17 +370,16 @@ static int s_group_finish(stage_t *s, bool open, int rc, char *err)
     s->backoff_ms = 0;
     core_buf_reset(&s->group);
     if (!open)
-        return 0;
+        return;
     s->run.batches_committed += s->pending_count;
     s_acknowledge(s);
     s_publish_pending(s);
-    return 0;
 }
 
 /* Takes every message that is waiting (at least the one poll saw), stores the batches in one
  * transaction, commits, then acknowledges and publishes. A failed transaction is rolled back
- * and scheduled for a retry (s_group_finish). Returns 0. */
-static int s_group(stage_t *s)
+ * and scheduled for a retry (s_group_finish). */
+static void s_group(stage_t *s)
 {
     char err[CORE_ERR_LEN] = "";
     bool open = false;
@@ -412,7 +420,7 @@ static int s_group(stage_t *s)
         }
     }
     core_arena_reset(&s->arena);
-    return s_group_finish(s, open, rc, err);
+    s_group_finish(s, open, rc, err);
 }
 
 /* Stores the kept group again (after a failure). */
@@ -448,15 +456,7 @@ static void s_finish_run(stage_t *s)
              (unsigned long long)r->store.duplicates_ignored,
              (unsigned long long)r->store.queue_added);
     /* Tell ingest that END (and so the whole run) is durable: ACK seq 0. */
-    proto_ack_t ack = {.seq = 0, .parcels = 0};
-    core_buf_reset(&s->out);
-    proto_ack_encode(&ack, &s->out);
-    int rc = proto_socket_send(s->acks, &s->out, ZMQ_DONTWAIT);
-    if (rc == 0)
-        s->run.acks_sent++;
-    else
-        core_log(CORE_LOG_WARN, "ACK for END not sent (%s); ingest will re-send END",
-                 zmq_strerror(-rc));
+    s_send_ack(s, &(proto_ack_t){.seq = 0, .parcels = 0});
     s_send_stats(s, true);
     memset(&s->run, 0, sizeof(s->run));
     s->end_seen = false;
@@ -487,8 +487,8 @@ static int s_loop(stage_t *s)
         if (s->retrying) {
             if (core_mono_ns() >= s->retry_at_ns)
                 s_retry(s);
-        } else if (ready > 0 && s_group(s) != 0) {
-            return 1;
+        } else if (ready > 0) {
+            s_group(s);
         }
         if (s->end_seen && !s->retrying) {
             s_finish_run(s);
