@@ -49,7 +49,7 @@ typedef struct {
     long max_restarts;        /* --max-restarts */
     long restart_window_s;    /* --restart-window */
     char *pid_dir;            /* --pid-dir */
-    char *state;              /* --state: ingest's resume file (rel) */
+    char *state;              /* --state: ingest's resume file */
 } run_config_t;
 
 #define OPT(k, t, d, lo, hi, f, h)                                                                 \
@@ -191,7 +191,6 @@ static void s_argv_pushf(char ***argv, size_t *argc, const char *fmt, ...)
     s_argv_push(argv, argc, tmp);
 }
 
-/* Builds the argument vector of one stage. */
 /* The officers' allow-list: when --db already holds entries (queue resolve --outcome
  * false_positive), export them to rs->dir/allowlist.csv for screen's --allowlist (read once, at
  * start: entries added during the run apply to the next one). No database yet, or one from
@@ -211,6 +210,7 @@ static int s_prepare_allowlist(const run_config_t *cfg, run_state_t *rs)
     return 0;
 }
 
+/* Builds the argument vector of one stage. */
 static void s_stage_argv(const run_config_t *cfg, const run_state_t *rs, int stage, char ***argv,
                          size_t *argc)
 {
@@ -266,7 +266,7 @@ static void s_stage_argv(const run_config_t *cfg, const run_state_t *rs, int sta
         s_argv_pushf(argv, argc, "%ld", cfg->batch_size);
         s_argv_push(argv, argc, "--reject-log");
         s_argv_push(argv, argc, cfg->reject_log);
-        if (cfg->state && cfg->state[0]) /* resume (rel) */
+        if (cfg->state && cfg->state[0])
             s_argv_pushf(argv, argc, "--state=%s", cfg->state);
         s_argv_push(argv, argc, "--input");
         for (size_t i = 0; i < cfg->input.count; i++)
@@ -468,24 +468,17 @@ static void s_stop_all(run_state_t *rs)
     }
 }
 
-static void s_describe_exit(int status, char *out, size_t len)
+/* How a stage ended: "exited with status 1", "was killed by signal 9 (Killed)"; 'brief' gives
+ * the restart lines' form, "killed by signal 9". */
+static void s_describe_exit(int status, bool brief, char *out, size_t len)
 {
     if (WIFEXITED(status))
         snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status) && brief)
+        snprintf(out, len, "killed by signal %d", WTERMSIG(status));
     else if (WIFSIGNALED(status))
         snprintf(out, len, "was killed by signal %d (%s)", WTERMSIG(status),
                  strsignal(WTERMSIG(status)));
-    else
-        snprintf(out, len, "ended with wait status %d", status);
-}
-
-/* The short form for restart lines: "killed by signal 9", "exited with status 1". */
-static void s_describe_crash(int status, char *out, size_t len)
-{
-    if (WIFSIGNALED(status))
-        snprintf(out, len, "killed by signal %d", WTERMSIG(status));
-    else if (WIFEXITED(status))
-        snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
     else
         snprintf(out, len, "ended with wait status %d", status);
 }
@@ -540,8 +533,8 @@ static void s_write_report(const run_state_t *rs, const char *path)
  * the second copy as already stored). The other counts of screen and sink are summed over
  * their incarnations: after a restart they miss what a killed stage did after its last STATS
  * and count re-sent batches twice, so they are cross-checked only when nothing was restarted
- * or re-sent. An interrupted run (SIGTERM) does not wait for the last ACKs: there, parcels
- * screened is screen's count, checked against what ingest sent and sink stored. */
+ * or re-sent. An interrupted run (SIGTERM) is accounted the same way: ingest drains before it
+ * exits (every batch acknowledged, or it exits 1 naming what is not). */
 static int s_report(const run_state_t *rs, double secs, bool interrupted)
 {
     const run_stage_t *in = &rs->stages[STAGE_INGEST];
@@ -554,7 +547,7 @@ static int s_report(const run_state_t *rs, double secs, bool interrupted)
     uint64_t acked = s_counter(in, "parcels_acked");
     uint64_t resent = s_counter(in, "batches_resent");
     uint64_t screen_count = s_total(sc, "parcels_screened");
-    uint64_t screened = interrupted ? screen_count : acked;
+    uint64_t screened = acked;
     uint64_t stored = s_total(sk, "verdicts_stored");
     uint64_t dups = s_total(sk, "duplicates_ignored");
     uint64_t red = s_total(sk, "verdicts_red");
@@ -575,7 +568,7 @@ static int s_report(const run_state_t *rs, double secs, bool interrupted)
     printf("records read:      %llu\n", (unsigned long long)read);
     printf("parcels screened:  %llu\n", (unsigned long long)screened);
     printf("records rejected:  %llu\n", (unsigned long long)rejected);
-    if (s_counter(in, "records_skipped")) /* resume (rel): not in 'read' */
+    if (s_counter(in, "records_skipped")) /* resume: not in 'read' */
         printf("records skipped (resumed): %llu\n",
                (unsigned long long)s_counter(in, "records_skipped"));
     printf("verdicts stored:   %llu\n", (unsigned long long)stored);
@@ -598,8 +591,6 @@ static int s_report(const run_state_t *rs, double secs, bool interrupted)
     bool whole = !restarted && resent == 0;
     bool ok = read == screened + rejected && sent == screened &&
               (!whole || (screen_count == screened && stored + dups == screened));
-    if (interrupted && restarted)
-        ok = read == sent + rejected; /* nothing more can be known from the counters */
     if (!ok) {
         fprintf(stderr,
                 "parcelscreen: run: %saccounting does not add up: read %llu != screened %llu + "
@@ -672,12 +663,12 @@ static int s_on_crash(const run_config_t *cfg, run_state_t *rs, int stage)
     int64_t now = core_mono_ns();
     /* 2: usage or configuration error, 127: the program cannot start. Neither gets better. */
     if (WIFEXITED(st->status) && (WEXITSTATUS(st->status) == 2 || WEXITSTATUS(st->status) == 127)) {
-        s_describe_exit(st->status, how, sizeof(how));
+        s_describe_exit(st->status, false, how, sizeof(how));
         fprintf(stderr, "parcelscreen: run: stage %s %s\n", name, how);
         return -1;
     }
     if (stage == STAGE_INGEST && !s_ingest_restartable(cfg)) {
-        s_describe_exit(st->status, how, sizeof(how));
+        s_describe_exit(st->status, false, how, sizeof(how));
         fprintf(stderr,
                 "parcelscreen: run: stage ingest %s; stdin cannot be read again, "
                 "not restarting\n",
@@ -690,7 +681,7 @@ static int s_on_crash(const run_config_t *cfg, run_state_t *rs, int stage)
     for (unsigned i = 0; i < kept; i++)
         if (now - st->crashes[i] <= cfg->restart_window_s * 1000000000LL)
             recent++;
-    s_describe_crash(st->status, how, sizeof(how));
+    s_describe_exit(st->status, true, how, sizeof(how));
     if (recent > (unsigned)cfg->max_restarts) {
         fprintf(stderr,
                 "parcelscreen: run: stage %s %s; it died %u times within %ld s "
@@ -767,7 +758,7 @@ static int s_graceful_stop(run_state_t *rs)
         s_finish_stage(rs, i, i == STAGE_INGEST ? 0 : 5000);
         if (!s_clean_exit(st->status)) {
             char how[96];
-            s_describe_exit(st->status, how, sizeof(how));
+            s_describe_exit(st->status, false, how, sizeof(how));
             fprintf(stderr, "parcelscreen: run: stage %s %s while stopping\n", s_stage_names[i],
                     how);
             rc = 1;
@@ -818,7 +809,7 @@ static int s_supervise(const run_config_t *cfg, run_state_t *rs)
                 continue;
             if (complete) {
                 char how[96];
-                s_describe_crash(st->status, how, sizeof(how));
+                s_describe_exit(st->status, true, how, sizeof(how));
                 fprintf(stderr,
                         "parcelscreen: run: %s %s after every parcel was "
                         "acknowledged; not restarted\n",
