@@ -77,6 +77,25 @@ void core_buf_append_json_str(core_buf_t *self, const char *s, size_t len)
     core_buf_append_byte(self, '"');
 }
 
+void core_buf_append_csv_field(core_buf_t *self, const char *s, size_t len)
+{
+    bool quote = len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' ||
+                             s[len - 1] == '\t');
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote) {
+        core_buf_append(self, s, len);
+        return;
+    }
+    core_buf_append_byte(self, '"');
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            core_buf_append_byte(self, '"');
+        core_buf_append_byte(self, s[i]);
+    }
+    core_buf_append_byte(self, '"');
+}
+
 void core_buf_reset(core_buf_t *self)
 {
     self->len = 0;

@@ -248,22 +248,6 @@ screen__import_out_t *screen__import_out_new(const char *path, char *err)
     return self;
 }
 
-static void s_csv_field(core_buf_t *out, const char *s)
-{
-    bool quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ';
-    if (!quote) {
-        core_buf_append_str(out, s);
-        return;
-    }
-    core_buf_append_byte(out, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            core_buf_append_byte(out, '"');
-        core_buf_append_byte(out, *s);
-    }
-    core_buf_append_byte(out, '"');
-}
-
 /* Control characters become spaces, runs of whitespace one space, ends trimmed. */
 static size_t s_clean(const char *in, char *out, size_t size)
 {
@@ -309,13 +293,13 @@ int screen__import_out_add(screen__import_out_t *self, const screen__import_rule
     if (!core_utf8_valid(note, strlen(note)))
         note[0] = '\0';
     core_buf_reset(&self->row);
-    s_csv_field(&self->row, rule->id);
+    core_buf_append_csv_field(&self->row, rule->id, strlen(rule->id));
     core_buf_append_byte(&self->row, ',');
-    s_csv_field(&self->row, rule->list);
+    core_buf_append_csv_field(&self->row, rule->list, strlen(rule->list));
     core_buf_printf(&self->row, ",%s,%s,", rule->kind, rule->scope);
-    s_csv_field(&self->row, pattern);
+    core_buf_append_csv_field(&self->row, pattern, strlen(pattern));
     core_buf_printf(&self->row, ",%d,", weight);
-    s_csv_field(&self->row, note);
+    core_buf_append_csv_field(&self->row, note, strlen(note));
     core_buf_append_byte(&self->row, '\n');
     fwrite(self->row.data, 1, self->row.len, self->file);
     self->written++;

@@ -75,26 +75,6 @@ int sink_allowlist_list(const char *db_path, sink_allowlist_fn fn, void *arg, ch
 
 /* ============ CSV ============ */
 
-static void s_csv_field(core_buf_t *buf, const char *s)
-{
-    bool quote = s[0] == '\0' ? false : strpbrk(s, ",\"\r\n") != NULL;
-    /* Leading or trailing blanks survive a reader that trims only when quoted. */
-    size_t len = strlen(s);
-    if (len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t'))
-        quote = true;
-    if (!quote) {
-        core_buf_append(buf, s, len);
-        return;
-    }
-    core_buf_append_byte(buf, '"');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            core_buf_append_byte(buf, '"');
-        core_buf_append_byte(buf, *p);
-    }
-    core_buf_append_byte(buf, '"');
-}
-
 typedef struct {
     FILE *out;      /* destination */
     core_buf_t buf; /* one row */
@@ -108,15 +88,15 @@ static int s_csv_row(const sink_allowlist_entry_t *e, void *arg)
     char when[40];
     core_rfc3339(e->added_at_ns, when, sizeof(when));
     core_buf_reset(&w->buf);
-    s_csv_field(&w->buf, e->rule_id);
+    core_buf_append_csv_field(&w->buf, e->rule_id, strlen(e->rule_id));
     core_buf_append_byte(&w->buf, ',');
-    s_csv_field(&w->buf, e->name_key);
+    core_buf_append_csv_field(&w->buf, e->name_key, strlen(e->name_key));
     core_buf_append_byte(&w->buf, ',');
-    s_csv_field(&w->buf, e->added_by);
+    core_buf_append_csv_field(&w->buf, e->added_by, strlen(e->added_by));
     core_buf_append_byte(&w->buf, ',');
-    s_csv_field(&w->buf, when);
+    core_buf_append_csv_field(&w->buf, when, strlen(when));
     core_buf_append_byte(&w->buf, ',');
-    s_csv_field(&w->buf, e->parcel_id);
+    core_buf_append_csv_field(&w->buf, e->parcel_id, strlen(e->parcel_id));
     core_buf_append_byte(&w->buf, '\n');
     if (fwrite(w->buf.data, 1, w->buf.len, w->out) != w->buf.len) {
         w->failed = true;

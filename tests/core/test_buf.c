@@ -33,6 +33,30 @@ Test(core_buf, json_strings_escape_quotes_and_controls)
     core_buf_clear(&b);
 }
 
+Test(core_buf, csv_fields_are_quoted_only_when_needed)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain", "plain"},
+        {"", ""},
+        {"a,b", "\"a,b\""},
+        {"say \"hi\"", "\"say \"\"hi\"\"\""},
+        {"two\nlines", "\"two\nlines\""},
+        {"cr\r", "\"cr\r\""},
+        {" lead", "\" lead\""},
+        {"trail\t", "\"trail\t\""},
+        {"in side", "in side"},
+    };
+    core_buf_t b = {0};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        core_buf_reset(&b);
+        core_buf_append_csv_field(&b, cases[i].in, strlen(cases[i].in));
+        cr_assert_str_eq(core_buf_cstr(&b), cases[i].out, "case %zu", i);
+    }
+    core_buf_clear(&b);
+}
+
 Test(core_buf, read_file_appends_and_refuses_missing_or_oversized_files)
 {
     char path[] = "/tmp/core_buf_XXXXXX";

@@ -51,21 +51,7 @@ void gen__csv_header(core_buf_t *out)
 
 void gen__csv_field(core_buf_t *out, const char *s)
 {
-    size_t len = strlen(s);
-    bool quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
-    for (size_t i = 0; i < len && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-    if (!quote) {
-        core_buf_append(out, s, len);
-        return;
-    }
-    core_buf_append_byte(out, '"');
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '"')
-            core_buf_append_byte(out, '"');
-        core_buf_append_byte(out, s[i]);
-    }
-    core_buf_append_byte(out, '"');
+    core_buf_append_csv_field(out, s, strlen(s));
 }
 
 static void s_csv_str(core_buf_t *out, const char *s)

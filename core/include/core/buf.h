@@ -20,6 +20,10 @@ void core_buf_append_str(core_buf_t *self, const char *s);
 void core_buf_printf(core_buf_t *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal (quotes and escapes included). */
 void core_buf_append_json_str(core_buf_t *self, const char *s, size_t len);
+/* Appends s as one RFC 4180 CSV field: quoted (inner quotes doubled) when it holds a comma, a
+ * quote, CR or LF, or starts or ends with a space or tab (so that a trimming reader keeps
+ * them); as it is otherwise. */
+void core_buf_append_csv_field(core_buf_t *self, const char *s, size_t len);
 /* Keeps the allocation, forgets the content. */
 void core_buf_reset(core_buf_t *self);
 /* Frees the allocation; the buffer is empty and reusable afterwards. */
