@@ -60,6 +60,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -416,12 +418,7 @@ static int s_databases(screen_matcher_t *self, const screen_matcher_opts_t *opts
     }
     unsigned char key[SCREEN__DBCACHE_KEY_LEN];
     screen__dbcache_key(self, key);
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 8; i++) {
-        self->info.db_key[2 * i] = hex[key[i] >> 4];
-        self->info.db_key[2 * i + 1] = hex[key[i] & 15];
-    }
-    self->info.db_key[16] = '\0';
+    sodium_bin2hex(self->info.db_key, sizeof(self->info.db_key), key, 8);
     char why[CORE_ERR_LEN];
     int rc = screen__dbcache_load(self, path, key, why);
     if (rc == 0) {
