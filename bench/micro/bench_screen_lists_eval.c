@@ -197,25 +197,6 @@ static const proto_verdict_t *s_screen_name(s_screen_t *s, const char *name)
     return &s->verdict;
 }
 
-/* Length of the record part of a rule id: "UN-6908048" of "UN-6908048-A1", "P-12" of
- * "P-12-3" (the id without its last "-<suffix>" when it has three parts). */
-static size_t s_record_len(const char *id, size_t len)
-{
-    int dashes = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (id[i] == '-' && ++dashes == 2)
-            return i;
-    }
-    return len;
-}
-
-static bool s_same_record(core_str_t a, const char *b)
-{
-    size_t la = s_record_len(a.ptr, a.len);
-    size_t lb = s_record_len(b, strlen(b));
-    return la == lb && memcmp(a.ptr, b, la) == 0;
-}
-
 /* Screens name; adds to t[script]: found when a rule of record 'id' other than 'self' hits. */
 static void s_count(s_screen_t *s, int script, const char *name, const char *id, const char *self,
                     s_tally_t *t, bool show)
@@ -228,7 +209,7 @@ static void s_count(s_screen_t *s, int script, const char *name, const char *id,
         const proto_hit_t *hit = &vd->hits[h];
         if (self != NULL && core_str_eq_cstr(hit->rule_id, self))
             continue;
-        if (s_same_record(hit->rule_id, id)) {
+        if (bench_same_record(hit->rule_id, id, 2)) {
             if (hit->similarity > best)
                 best = hit->similarity;
         } else if (hit->similarity < 1.0) {

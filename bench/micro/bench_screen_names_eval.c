@@ -373,25 +373,6 @@ static void s_clean_name(bench_rng_t *rng, core_buf_t *out)
 
 /* ============ Screening ============ */
 
-/* Length of the entity part of an OFAC rule id: "OFAC-SDN-123" of "OFAC-SDN-123-A45". */
-static size_t s_entity_len(const char *id, size_t len)
-{
-    int dashes = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (id[i] == '-' && ++dashes == 3)
-            return i;
-    }
-    return len;
-}
-
-/* Whether rule id 'a' names the same listed entity as 'b' (an alias of it). */
-static bool s_same_entity(core_str_t a, const char *b)
-{
-    size_t la = s_entity_len(a.ptr, a.len);
-    size_t lb = s_entity_len(b, strlen(b));
-    return la == lb && memcmp(a.ptr, b, la) == 0;
-}
-
 static int s_found(const proto_verdict_t *vd, const char *id)
 {
     for (uint32_t h = 0; h < vd->hit_count; h++) {
@@ -577,7 +558,7 @@ int bench_screen_names_eval_main(int argc, char **argv)
                     t->sim_sum += hit->similarity;
                     if (hit->similarity < 1.0)
                         t->below_one++;
-                } else if (hit->similarity < 1.0 && !s_same_entity(hit->rule_id, r->id)) {
+                } else if (hit->similarity < 1.0 && !bench_same_record(hit->rule_id, r->id, 3)) {
                     t->other_fuzzy++;
                     bool known = false;
                     for (size_t b = 0; b < nbase && !known; b++)

@@ -126,3 +126,21 @@ void bench_fail(const char *name, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "parcelscreen: bench: %s: %s\n", name, why);
 }
+
+/* Length of id up to its dashes-th dash (all of it when it has fewer). */
+static size_t s_record_len(const char *id, size_t len, int dashes)
+{
+    int seen = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (id[i] == '-' && ++seen == dashes)
+            return i;
+    }
+    return len;
+}
+
+bool bench_same_record(core_str_t a, const char *b, int dashes)
+{
+    size_t la = s_record_len(a.ptr, a.len, dashes);
+    size_t lb = s_record_len(b, strlen(b), dashes);
+    return la == lb && memcmp(a.ptr, b, la) == 0;
+}

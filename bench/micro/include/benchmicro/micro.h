@@ -15,10 +15,12 @@
 #ifndef BENCHMICRO_MICRO_H
 #define BENCHMICRO_MICRO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "core/core.h"
+#include "core/str.h"
 
 /* ============ The benchmarks (argv[0] = the benchmark's name) ============ */
 
@@ -91,6 +93,11 @@ double bench_median(double *values, size_t n);
 /* Reads a whole file into a malloc'd buffer (NUL-terminated, len excludes it). Returns NULL
  * with a reason in err. */
 char *bench_read_file(const char *path, size_t *len, char *err);
+
+/* Whether rule ids a and b name the same listed record: equal up to their dashes-th dash
+ * (the whole id when it has fewer), so aliases "OFAC-SDN-123-A45" and "OFAC-SDN-123-R2" of
+ * "OFAC-SDN-123" match with dashes = 3, and "UN-6908048-A1" of "UN-6908048" with 2. */
+bool bench_same_record(core_str_t a, const char *b, int dashes);
 
 /* A small deterministic PRNG (splitmix64): benchmarks never use rand(). */
 typedef struct {
