@@ -293,14 +293,6 @@ static const core_config_table_t s_tables[] = {
      CORE_ARRAY_LEN(s_remove_opts)},
 };
 
-static void s_print_safe(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
-    }
-}
-
 typedef struct {
     FILE *out;      /* stdout */
     bool json;      /* --json */
@@ -331,13 +323,13 @@ static int s_print_entry(const sink_allowlist_entry_t *e, void *arg)
     }
     if (p->rows == 1)
         fprintf(p->out, "RULE  NAME  ADDED_BY  ADDED_AT  PARCEL\n");
-    s_print_safe(p->out, e->rule_id);
+    sink__print_safe(p->out, e->rule_id);
     fputs("  ", p->out);
-    s_print_safe(p->out, e->name_key);
+    sink__print_safe(p->out, e->name_key);
     fputs("  ", p->out);
-    s_print_safe(p->out, e->added_by);
+    sink__print_safe(p->out, e->added_by);
     fprintf(p->out, "  %s  ", when);
-    s_print_safe(p->out, e->parcel_id);
+    sink__print_safe(p->out, e->parcel_id);
     fputc('\n', p->out);
     return 0;
 }
@@ -434,9 +426,9 @@ int sink_allowlist_main(int argc, char **argv)
         code = sink_allowlist_remove(cfg.db, cfg.rule, cfg.name, err) == 0 ? 0 : 1;
         if (code == 0) {
             fputs("removed ", stdout);
-            s_print_safe(stdout, cfg.rule);
+            sink__print_safe(stdout, cfg.rule);
             fputs(" / ", stdout);
-            s_print_safe(stdout, cfg.name);
+            sink__print_safe(stdout, cfg.name);
             fputc('\n', stdout);
         }
     }

@@ -5,6 +5,7 @@
 #define SINK_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdio.h>
 
 #include "core/buf.h"
 #include "core/core.h"
@@ -62,5 +63,9 @@ int sink__hits_split(const char *without, size_t without_len, const char *with, 
  * (columns SINK__VERDICT_COLUMNS from index 0). 'scratch' is reused work space. Returns 0 or
  * -EPROTO with a reason in err (a row this program did not write). */
 int sink__verdict_json(sqlite3_stmt *stmt, core_buf_t *out, core_buf_t *scratch, char *err);
+
+/* Prints s for a terminal: control characters (a stored name could hold an escape sequence)
+ * become '?'. For the queue and allow-list commands. */
+void sink__print_safe(FILE *out, const char *s);
 
 #endif

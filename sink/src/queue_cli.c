@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "internal.h"
 #include "sink/queue.h"
 
 #define QUEUE_BUSY_TIMEOUT_MS 10000 /* wait this long for the sink's write lock */
@@ -90,7 +91,7 @@ static const core_config_table_t s_tables[] = {
 
 /* ============ Output ============ */
 
-static void s_print_safe(FILE *out, const char *s)
+void sink__print_safe(FILE *out, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
@@ -154,7 +155,7 @@ static void s_entry_text(const sink_queue_entry_t *e, FILE *out)
 {
     fprintf(out, "%4u  %-7s %-9s %8lld  ", e->risk_score, e->channel,
             sink_queue_state_name(e->state), (long long)e->arrival);
-    s_print_safe(out, e->parcel_id);
+    sink__print_safe(out, e->parcel_id);
     if (e->state == SINK_QUEUE_CLAIMED || e->lease_expired) {
         char until[40];
         core_rfc3339(e->lease_until_ns, until, sizeof(until));
@@ -232,7 +233,7 @@ static int s_print_event(const sink_queue_event_t *e, void *arg)
         fprintf(out, "  %s", e->outcome);
     if (e->note[0]) {
         fputs("  ", out);
-        s_print_safe(out, e->note);
+        sink__print_safe(out, e->note);
     }
     fputc('\n', out);
     return 0;
@@ -254,7 +255,7 @@ static int s_print_entry_detail(const sink_queue_entry_t *e, void *arg)
             (long long)e->arrival);
     if (e->note[0]) {
         fputs("note     ", out);
-        s_print_safe(out, e->note);
+        sink__print_safe(out, e->note);
         fputc('\n', out);
     }
     return 0;
@@ -299,7 +300,7 @@ static int s_show(sink_queue_t *queue, const queue_config_t *cfg, char *err)
         goto out_free;
     }
     fputs("parcel   ", stdout);
-    s_print_safe(stdout, cfg->parcel);
+    sink__print_safe(stdout, cfg->parcel);
     fputc('\n', stdout);
     if (entry_rc == 0)
         sink_queue_get(queue, cfg->parcel, now, s_print_entry_detail, stdout, err);
@@ -325,7 +326,7 @@ static int s_claim(sink_queue_t *queue, const queue_config_t *cfg, char *err)
         char until[40];
         core_rfc3339(now + lease_ns, until, sizeof(until));
         fputs("claimed ", stdout);
-        s_print_safe(stdout, core_buf_cstr(&claimed));
+        sink__print_safe(stdout, core_buf_cstr(&claimed));
         printf(" for %s until %s\n", cfg->officer, until);
     }
     core_buf_clear(&claimed);
@@ -338,7 +339,7 @@ static int s_resolve(sink_queue_t *queue, const queue_config_t *cfg, char *err)
                                 core_wall_ns(), err);
     if (rc == 0) {
         fputs("resolved ", stdout);
-        s_print_safe(stdout, cfg->parcel);
+        sink__print_safe(stdout, cfg->parcel);
         printf(" as %s", cfg->outcome);
         if (strcmp(cfg->outcome, "false_positive") == 0)
             printf(" (%u allow-list entries added)", sink_queue_allowlist_added(queue));
