@@ -200,6 +200,17 @@ Test(screen_dbcache, other_patterns_recompile_and_rewrite_same_patterns_reuse)
     s_fx_clear(&fx);
 }
 
+/* Writes the compiled file of fx's list; returns its bytes (malloc'd, *len) and the hits
+ * of a matcher compiled without it in expect: what every damaged copy must still give. */
+static char *s_written(s_fx_t *fx, char *expect, size_t cap, size_t *len)
+{
+    cr_assert_eq(s_source(fx), SCREEN_DB_WRITTEN);
+    screen_matcher_t *m = s_build(fx, NULL);
+    s_hits(m, expect, cap);
+    screen_matcher_destroy(&m);
+    return s_slurp(fx->db, len);
+}
+
 /* Writes 'data' as the compiled file, builds, expects a recompile that screens like the
  * original and a rewritten file that loads next time. */
 static void s_expect_recompile(s_fx_t *fx, const char *data, size_t len, const char *expect,
@@ -219,13 +230,9 @@ Test(screen_dbcache, truncated_file_recompiles, .timeout = 120)
 {
     s_fx_t fx;
     s_fx_init(&fx, s_list_a);
-    cr_assert_eq(s_source(&fx), SCREEN_DB_WRITTEN);
     char expect[1024];
-    screen_matcher_t *m = s_build(&fx, NULL);
-    s_hits(m, expect, sizeof(expect));
-    screen_matcher_destroy(&m);
     size_t len;
-    char *good = s_slurp(fx.db, &len);
+    char *good = s_written(&fx, expect, sizeof(expect), &len);
     cr_assert_gt(len, 200);
     /* Empty, inside the magic, inside the header, inside each database, without the digest,
      * one byte short. */
@@ -249,13 +256,9 @@ Test(screen_dbcache, corrupt_or_hostile_file_recompiles, .timeout = 120)
 {
     s_fx_t fx;
     s_fx_init(&fx, s_list_a);
-    cr_assert_eq(s_source(&fx), SCREEN_DB_WRITTEN);
     char expect[1024];
-    screen_matcher_t *m = s_build(&fx, NULL);
-    s_hits(m, expect, sizeof(expect));
-    screen_matcher_destroy(&m);
     size_t len;
-    char *good = s_slurp(fx.db, &len);
+    char *good = s_written(&fx, expect, sizeof(expect), &len);
     char *bad = malloc(len);
     /* One flipped bit at spread positions: magic, key, slot table, databases, digest. */
     for (size_t pos = 0; pos < len; pos += len / 29 + 1) {
@@ -309,13 +312,9 @@ Test(screen_dbcache, damaged_database_with_valid_checksum_recompiles, .timeout =
 {
     s_fx_t fx;
     s_fx_init(&fx, s_list_a);
-    cr_assert_eq(s_source(&fx), SCREEN_DB_WRITTEN);
     char expect[1024];
-    screen_matcher_t *m = s_build(&fx, NULL);
-    s_hits(m, expect, sizeof(expect));
-    screen_matcher_destroy(&m);
     size_t len;
-    char *good = s_slurp(fx.db, &len);
+    char *good = s_written(&fx, expect, sizeof(expect), &len);
     char *bad = malloc(len);
     /* Layout (dbcache.c): 8 magic + 32 key + 8 + 6 x 8 lengths = 96, then the databases. */
     const size_t header = 96;
